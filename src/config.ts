@@ -1,0 +1,42 @@
+/** Every environment variable the server reads, parsed and checked in one place. */
+export interface Config {
+  port: number;
+  dbPath: string;
+  demoData: boolean;
+  synchronous: 'FULL' | 'NORMAL';
+}
+
+export class ConfigError extends Error {}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 4000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseSynchronous(raw: string | undefined): 'FULL' | 'NORMAL' {
+  if (raw === undefined || raw.trim() === '') return 'FULL';
+  const value = raw.trim().toUpperCase();
+  if (value === 'FULL' || value === 'NORMAL') return value;
+  throw new ConfigError(`DB_SYNCHRONOUS must be FULL or NORMAL, got "${raw}"`);
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: parsePort(env.PORT),
+    dbPath: env.DB_PATH?.trim() || './data/crm.sqlite',
+    demoData: parseBoolean('DEMO_DATA', env.DEMO_DATA, true),
+    synchronous: parseSynchronous(env.DB_SYNCHRONOUS),
+  };
+}

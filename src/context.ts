@@ -1,0 +1,22 @@
+import type { Db } from './db/connection';
+import { createClientLoaders } from './modules/client/client.loaders';
+import { createPropertyLoaders } from './modules/property/property.loaders';
+import { createRelationshipTypeLoaders } from './modules/relationship-type/relationship-type.loaders';
+
+export function createLoaders(db: Db) {
+  return {
+    ...createRelationshipTypeLoaders(db),
+    ...createPropertyLoaders(db),
+    ...createClientLoaders(db),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Per request: the database and fresh loaders (never shared between requests). */
+export interface GraphQLContext {
+  db: Db;
+  loaders: Loaders;
+}
+
+export const createContext = (db: Db): GraphQLContext => ({ db, loaders: createLoaders(db) });

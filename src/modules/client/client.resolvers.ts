@@ -1,0 +1,96 @@
+import type { GraphQLContext } from '../../context';
+import type { ClientRow } from '../../db/schema';
+import { badInput } from '../../errors';
+import type { Resolvers } from '../../generated/graphql';
+import { displayValue } from '../property/property-values';
+import { formatRowId, parseRowId } from '../shared/ids';
+import { clientConnection } from './client-page';
+import type { PropertyValueModel } from './client.models';
+import * as repo from './client.repo';
+import * as service from './client.service';
+
+/** The values a client holds, one model per property, in set order then property order. */
+async function propertyValuesOf(context: GraphQLContext, clientId: number): Promise<PropertyValueModel[]> {
+  const { loaders } = context;
+  const rows = await loaders.valuesByClientId.load(clientId);
+  const propertyIds = [...new Set(rows.map((row) => row.propertyId))];
+  const [propertyRows, optionLists] = await Promise.all([
+    loaders.propertyById.loadMany(propertyIds),
+    loaders.optionsByPropertyId.loadMany(propertyIds),
+  ]);
+  const models = propertyIds.map((propertyId, i) => {
+    const property = propertyRows[i];
+    const options = optionLists[i];
+    if (property instanceof Error) throw property;
+    if (options instanceof Error) throw options;
+    const valueKeys = rows.filter((row) => row.propertyId === propertyId).map((row) => row.valueKey);
+    const chosen = property!.valueType === 'ENUM' ? options.filter((option) => valueKeys.includes(option.code)) : [];
+    return { property: property!, valueKeys, options: chosen };
+  });
+  return models.sort((a, b) => a.property.setId - b.property.setId || a.property.id - b.property.id);
+}
+
+async function contactStatus(context: GraphQLContext, client: ClientRow) {
+  const type = client.relationshipTypeId === null ? null : await context.loaders.relationshipTypeById.load(client.relationshipTypeId);
+  const reasons: string[] = [];
+  if (type?.contactPolicy === 'DO_NOT_CONTACT') reasons.push(`Тип отношений «${type.name}»: не беспокоить`);
+  if (client.doNotContact) reasons.push('Клиент просил не беспокоить');
+  return { allowed: reasons.length === 0, reason: reasons.length === 0 ? null : reasons.join('; ') };
+}
+
+export const clientResolvers: Resolvers = {
+  Query: {
+    client: (_, { id }, { loaders }) => {
+      const rowId = parseRowId(id);
+      return rowId === null ? null : loaders.clientById.load(rowId);
+    },
+    clientByExternalId: (_, { externalId }, { db }) => repo.findClientByExternalId(db, externalId) ?? null,
+    clients: (_, args, { db }) => clientConnection(db, args),
+  },
+  Mutation: {
+    createClient: (_, { input }, { db }) => service.createClient(db, input),
+    updateClient: (_, { id, input }, { db }) => service.updateClient(db, id, input),
+    deleteClient: (_, { id }, { db }) => service.deleteClient(db, id),
+    setClientProperty: (_, { clientId, code, values }, { db }) =>
+      service.changeClientPropertyValues(db, clientId, code, values, 'set'),
+    addClientPropertyValues: (_, { clientId, code, values }, { db }) =>
+      service.changeClientPropertyValues(db, clientId, code, values, 'add'),
+    removeClientPropertyValues: (_, { clientId, code, values }, { db }) =>
+      service.changeClientPropertyValues(db, clientId, code, values, 'remove'),
+  },
+  Client: {
+    id: (client) => formatRowId(client.id),
+    relationshipType: (client, _, { loaders }) =>
+      client.relationshipTypeId === null ? null : loaders.relationshipTypeById.load(client.relationshipTypeId),
+    contact: (client, _, context) => contactStatus(context, client),
+    properties: (client, _, context) => propertyValuesOf(context, client.id),
+    property: async (client, { code }, context) => {
+      const property = await context.loaders.propertyByCode.load(code);
+      if (!property) throw badInput(`Unknown property "${code}"`, 'code');
+      const values = await propertyValuesOf(context, client.id);
+      return values.find((value) => value.property.id === property.id) ?? null;
+    },
+    createdAt: (client) => new Date(client.createdAt),
+    updatedAt: (client) => new Date(client.updatedAt),
+  },
+  PropertyValue: {
+    property: (model) => model.property,
+    values: (model) => model.valueKeys,
+    options: (model) => model.options,
+    display: (model) =>
+      model.valueKeys
+        .map((key) => displayValue(model.property, key, model.options.find((option) => option.code === key)))
+        .join(', '),
+  },
+  ClientConnection: {
+    edges: (connection) => connection.edges,
+    nodes: (connection) => connection.edges.map((edge) => edge.node),
+    pageInfo: (connection) => ({
+      hasNextPage: connection.hasNextPage,
+      hasPreviousPage: false,
+      startCursor: connection.edges[0]?.cursor ?? null,
+      endCursor: connection.edges[connection.edges.length - 1]?.cursor ?? null,
+    }),
+    totalCount: (connection) => connection.countAll(),
+  },
+};

@@ -1,0 +1,51 @@
+import { asc, count, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/connection';
+import { clients, relationshipTypes, type RelationshipTypeRow } from '../../db/schema';
+
+export type NewRelationshipType = Omit<RelationshipTypeRow, 'id'>;
+export type RelationshipTypeChanges = Partial<Omit<RelationshipTypeRow, 'id' | 'code'>>;
+
+export const listRelationshipTypes = (db: Db): RelationshipTypeRow[] =>
+  db.select().from(relationshipTypes).orderBy(asc(relationshipTypes.id)).all();
+
+export const findRelationshipTypeByCode = (db: Db, code: string): RelationshipTypeRow | undefined =>
+  db.select().from(relationshipTypes).where(eq(relationshipTypes.code, code)).get();
+
+export const relationshipTypesByIds = (db: Db, ids: readonly number[]): RelationshipTypeRow[] =>
+  db.select().from(relationshipTypes).where(inArray(relationshipTypes.id, [...ids])).all();
+
+export function clientCountsByRelationshipTypeIds(db: Db, ids: readonly number[]): { id: number; count: number }[] {
+  return db
+    .select({ id: clients.relationshipTypeId, count: count() })
+    .from(clients)
+    .where(inArray(clients.relationshipTypeId, [...ids]))
+    .groupBy(clients.relationshipTypeId)
+    .all() as { id: number; count: number }[];
+}
+
+export const countClientsOfRelationshipType = (db: Db, id: number): number =>
+  db.select({ count: count() }).from(clients).where(eq(clients.relationshipTypeId, id)).get()!.count;
+
+export const insertRelationshipType = (db: Db, values: NewRelationshipType): RelationshipTypeRow =>
+  db.insert(relationshipTypes).values(values).returning().get();
+
+export const updateRelationshipTypeRow = (db: Db, id: number, changes: RelationshipTypeChanges): RelationshipTypeRow =>
+  Object.keys(changes).length === 0
+    ? db.select().from(relationshipTypes).where(eq(relationshipTypes.id, id)).get()!
+    : db.update(relationshipTypes).set(changes).where(eq(relationshipTypes.id, id)).returning().get();
+
+/** Moves every client of one type to another, returning the ids of the clients moved. */
+export function reassignClientsOfRelationshipType(db: Db, fromId: number, toId: number, now: number): number[] {
+  return db
+    .update(clients)
+    .set({ relationshipTypeId: toId, updatedAt: now })
+    .where(eq(clients.relationshipTypeId, fromId))
+    .returning({ id: clients.id })
+    .all()
+    .map((row) => row.id);
+}
+
+export const deleteRelationshipTypeRow = (db: Db, id: number): void => {
+  db.delete(relationshipTypes).where(eq(relationshipTypes.id, id)).run();
+};
+

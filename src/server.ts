@@ -1,0 +1,67 @@
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { createContext, type GraphQLContext } from './context';
+import type { Db } from './db/connection';
+import { loadTypeDefs, resolvers } from './schema';
+
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface AppOptions {
+  db: Db;
+  logger?: Pick<Console, 'error' | 'info'>;
+}
+
+/**
+ * Errors we raise on purpose reach the caller as they are; anything else is a bug or a failure:
+ * logged with its cause, and masked so that no stack trace, SQL or file path leaves the server.
+ */
+function maskUnexpectedErrors(logger: Pick<Console, 'error'>) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
+    logger.error('Unexpected error', original);
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+export interface App {
+  app: express.Express;
+  httpServer: http.Server;
+  apollo: ApolloServer<GraphQLContext>;
+}
+
+export async function createApp({ db, logger = console }: AppOptions): Promise<App> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const plugins: ApolloServerPlugin<GraphQLContext>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    // Apollo's default landing page loads from a CDN, which users without internet cannot reach.
+    ApolloServerPluginLandingPageDisabled(),
+  ];
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    plugins,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskUnexpectedErrors(logger),
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: MAX_BODY_BYTES }),
+    expressMiddleware(apollo, { context: async () => createContext(db) }),
+  );
+  return { app, httpServer, apollo };
+}

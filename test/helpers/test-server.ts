@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net';
+import { closeDatabase, migrateDatabase, openDatabase, type Connection } from '../../src/db/connection';
+import { createApp } from '../../src/server';
+
+export interface GraphQLResponse<T = any> {
+  data?: T;
+  errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string; [key: string]: unknown } }>;
+}
+
+export interface TestServer {
+  url: string;
+  db: Connection;
+  /** Sends one operation over HTTP, as a real caller would. */
+  request<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Like request, but fails the test on any error and returns `data`. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Counts the SQL statements the server prepares while `work` runs. */
+  countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
+  close(): Promise<void>;
+}
+
+/** A real server on an ephemeral port over a fresh, migrated database (in memory unless a path is given). */
+export async function startTestServer(options: { dbPath?: string; logger?: Pick<Console, 'error' | 'info'> } = {}): Promise<TestServer> {
+  const db = openDatabase(options.dbPath ?? ':memory:');
+  migrateDatabase(db);
+  const logger = options.logger ?? { info: () => {}, error: (...args: unknown[]) => console.error(...args) };
+  const { httpServer, apollo } = await createApp({ db, logger });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  let recording: string[] | null = null;
+  const sqlite = db.$client;
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    recording?.push(source);
+    return prepare(source);
+  }) as typeof sqlite.prepare;
+
+  async function request<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  }
+
+  return {
+    url,
+    db,
+    request,
+    async gql<T>(query: string, variables?: Record<string, unknown>) {
+      const response = await request<T>(query, variables);
+      if (response.errors) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
+      return response.data as T;
+    },
+    async countStatements(work) {
+      recording = [];
+      try {
+        const result = await work();
+        return { result, statements: recording };
+      } finally {
+        recording = null;
+      }
+    },
+    async close() {
+      await apollo.stop();
+      closeDatabase(db);
+    },
+  };
+}
+
+/** The single error of a response, for asserting its code, field and message. */
+export function onlyError(response: GraphQLResponse) {
+  expect(response.errors).toHaveLength(1);
+  return response.errors![0];
+}
