@@ -94,11 +94,11 @@ function prepareValues(
 ): StoredValue[] {
   const optionsByCode = optionsByCodeOf(db, property);
   const unique = new Map<string, StoredValue>();
-  rawValues.forEach((raw, i) => {
+  rawValues.forEach((raw) => {
     const value = parsePropertyValue(property, raw, {
       optionsByCode,
       allowArchived: (option) => heldKeys.has(option.code),
-      field: `${field}.${i}`,
+      field,
     });
     if (!unique.has(value.valueKey)) unique.set(value.valueKey, value);
   });
@@ -202,7 +202,7 @@ export function changeClientPropertyValues(
       // Removing never writes a value, so archived options are fine; the values must still make sense.
       const optionsByCode = optionsByCodeOf(tx, property);
       const removed = rawValues
-        .map((raw, i) => parsePropertyValue(property, raw, { optionsByCode, allowArchived: () => true, field: `values.${i}` }))
+        .map((raw) => parsePropertyValue(property, raw, { optionsByCode, allowArchived: () => true, field: 'values' }))
         .filter((value) => held.has(value.valueKey))
         .map((value) => value.valueKey);
       repo.deleteValues(tx, client.id, property.id, [...new Set(removed)]);
