@@ -31,9 +31,11 @@ export function clientConnection(db: Db, args: ClientPageArgs): ClientConnection
   const after = args.after ? decodeCursor(ordering, args.after) : undefined;
   const rows = pageOfClients(db, { where: args.where, ordering, after, limit: limit + 1 });
   const page = rows.slice(0, limit);
+  let total: number | undefined;
   return {
     edges: page.map((row) => ({ cursor: encodeCursor(ordering, row.position), node: row.client })),
     hasNextPage: rows.length > limit,
-    countAll: () => countClients(db, args.where),
+    selection: { db, where: args.where },
+    countAll: () => (total ??= countClients(db, args.where)),
   };
 }

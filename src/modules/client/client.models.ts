@@ -1,4 +1,6 @@
-import type { ClientRow, PropertyOptionRow, PropertyRow } from '../../db/schema';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/connection';
+import type { ClientRow, PropertyOptionRow, PropertyRow, RelationshipTypeRow } from '../../db/schema';
 
 /** All values one client holds for one property, as the PropertyValue type reads them. */
 export interface PropertyValueModel {
@@ -14,9 +16,34 @@ export interface ClientEdgeModel {
   node: ClientRow;
 }
 
+/** The clients a connection selects: the filter's SQL condition (undefined: every client). */
+export interface ClientSelection {
+  db: Db;
+  where: SQL | undefined;
+}
+
 /** A page of clients; aggregates over the whole selection are computed only when asked for. */
 export interface ClientConnectionModel {
   edges: ClientEdgeModel[];
   hasNextPage: boolean;
+  selection: ClientSelection;
+  /** The number of selected clients, counted once per connection at most. */
   countAll: () => number;
+}
+
+export interface FacetBucketModel {
+  value: string;
+  option: PropertyOptionRow | null;
+  count: number;
+}
+
+export interface PropertyFacetModel {
+  property: PropertyRow;
+  buckets: FacetBucketModel[];
+  missing: number;
+}
+
+export interface RelationshipTypeCountModel {
+  relationshipType: RelationshipTypeRow | null;
+  count: number;
 }

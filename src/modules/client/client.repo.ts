@@ -51,6 +51,46 @@ export function pageOfClients(
 export const countClients = (db: Db, where?: SQL): number =>
   db.select({ count: count() }).from(clients).where(where).get()!.count;
 
+// Aggregates over a selection of clients (a filter's condition; undefined selects every client)
+
+const inSelection = (where: SQL | undefined): SQL | undefined =>
+  where ? sql`${clientPropertyValues.clientId} in (select ${clients.id} from ${clients} where ${where})` : undefined;
+
+/**
+ * How many selected clients hold each value of a property. A client holds a value at most once, so
+ * rows count clients. With `limit`, only the most frequent values (ties in value order).
+ */
+export function valueCountsInSelection(
+  db: Db,
+  where: SQL | undefined,
+  propertyId: number,
+  limit?: number,
+): { valueKey: string; count: number }[] {
+  const query = db
+    .select({ valueKey: clientPropertyValues.valueKey, count: count() })
+    .from(clientPropertyValues)
+    .where(and(eq(clientPropertyValues.propertyId, propertyId), inSelection(where)))
+    .groupBy(clientPropertyValues.valueKey)
+    .orderBy(sql`count(*) desc`, asc(sql`min(${clientPropertyValues.numberValue})`), asc(clientPropertyValues.valueKey));
+  return limit === undefined ? query.all() : query.limit(limit).all();
+}
+
+/** How many selected clients hold at least one value of a property. */
+export const holdersInSelection = (db: Db, where: SQL | undefined, propertyId: number): number =>
+  db
+    .select({ count: sql<number>`count(distinct ${clientPropertyValues.clientId})` })
+    .from(clientPropertyValues)
+    .where(and(eq(clientPropertyValues.propertyId, propertyId), inSelection(where)))
+    .get()!.count;
+
+export const relationshipTypeCountsInSelection = (db: Db, where: SQL | undefined): { relationshipTypeId: number | null; count: number }[] =>
+  db
+    .select({ relationshipTypeId: clients.relationshipTypeId, count: count() })
+    .from(clients)
+    .where(where)
+    .groupBy(clients.relationshipTypeId)
+    .all();
+
 // Property values
 
 export interface ClientValueRow {

@@ -4,6 +4,9 @@ import { badInput } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
 import { displayValue } from '../property/property-values';
 import { formatRowId, parseRowId } from '../shared/ids';
+import { compileClientFilter } from '../filter/filter.sql';
+import { resolveClientFilter } from '../filter/filter.resolve';
+import { propertyFacets, relationshipTypeCounts } from './client-facets';
 import { clientConnection } from './client-page';
 import type { PropertyValueModel } from './client.models';
 import * as repo from './client.repo';
@@ -45,7 +48,8 @@ export const clientResolvers: Resolvers = {
       return rowId === null ? null : loaders.clientById.load(rowId);
     },
     clientByExternalId: (_, { externalId }, { db }) => repo.findClientByExternalId(db, externalId) ?? null,
-    clients: (_, args, { db }) => clientConnection(db, args),
+    clients: (_, { filter, ...page }, { db }) =>
+      clientConnection(db, { ...page, where: compileClientFilter(resolveClientFilter(db, filter)) }),
   },
   Mutation: {
     createClient: (_, { input }, { db }) => service.createClient(db, input),
@@ -92,5 +96,7 @@ export const clientResolvers: Resolvers = {
       endCursor: connection.edges[connection.edges.length - 1]?.cursor ?? null,
     }),
     totalCount: (connection) => connection.countAll(),
+    facets: (connection, { properties }) => propertyFacets(connection, properties),
+    relationshipTypeCounts: (connection) => relationshipTypeCounts(connection),
   },
 };

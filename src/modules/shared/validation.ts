@@ -29,7 +29,8 @@ export function optionalText(value: string | null | undefined, field: string, ma
   return text;
 }
 
-function lastSegment(field: string): string {
+/** The last segment of a field path, to name the field in a message. */
+export function lastSegment(field: string): string {
   const parts = field.split('.');
   return parts[parts.length - 1];
 }
