@@ -52,3 +52,23 @@ describe('a page of clients with everything on their cards', () => {
     expect(statements.some((source) => /count\(/i.test(source))).toBe(false);
   });
 });
+
+describe('a filtered page with its count and aggregates', () => {
+  const FILTERED = `query($first: Int!) {
+    clients(first: $first, filter: { or: [{ relationshipType: { notIn: ["competitor"] } }, { property: { code: "used_service", anyOf: ["svc1"] } }], not: { name: { contains: "999" } } }) {
+      totalCount
+      facets(properties: ["used_service", "region"]) { property { code name } missing buckets { value count option { label } } }
+      relationshipTypeCounts { relationshipType { code } count }
+      nodes { id name relationshipType { code } properties { values property { code } } }
+    }
+  }`;
+
+  it('costs the same number of statements whatever the page size', async () => {
+    const small = await server.countStatements(() => server.gql(FILTERED, { first: 5 }));
+    const large = await server.countStatements(() => server.gql(FILTERED, { first: 100 }));
+    expect(large.result.clients.nodes).toHaveLength(100);
+    expect(large.statements.length).toBe(small.statements.length);
+    // filter validation 3, page 1, count 1, facets 1 + 3 per facet, type counts 2, card loaders 3
+    expect(large.statements.length).toBeLessThanOrEqual(18);
+  });
+});
