@@ -31,6 +31,28 @@ function maskUnexpectedErrors(logger: Pick<Console, 'error'>) {
   };
 }
 
+/**
+ * Errors raised before GraphQL runs (a body that is too large or not JSON) would otherwise reach the
+ * caller as Express's HTML page with a stack trace: answer them as GraphQL-shaped JSON instead.
+ */
+function answerHttpErrorsAsJson(logger: Pick<Console, 'error'>): express.ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error('Unexpected HTTP error', error);
+    const message =
+      status === 413
+        ? `Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`
+        : status === 400
+          ? 'Request body is not valid JSON'
+          : status === 500
+            ? 'Internal server error'
+            : 'Bad request';
+    const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
 export interface App {
   app: express.Express;
   httpServer: http.Server;
@@ -63,5 +85,6 @@ export async function createApp({ db, logger = console }: AppOptions): Promise<A
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, { context: async () => createContext(db) }),
   );
+  app.use(answerHttpErrorsAsJson(logger));
   return { app, httpServer, apollo };
 }

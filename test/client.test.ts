@@ -244,3 +244,29 @@ describe('updating a client', () => {
     expect(valueCount()).toBe(0);
   });
 });
+
+describe('HTTP edge', () => {
+  it('answers a body that is not JSON, or too large, as JSON without a stack trace', async () => {
+    const bad = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(bad.status).toBe(400);
+    const badBody = await bad.text();
+    expect(JSON.parse(badBody).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(badBody).not.toMatch(/node_modules|at \w+ \(/);
+
+    const huge = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ clients { totalCount } }', variables: { pad: 'x'.repeat(11 * 1024 * 1024) } }),
+    });
+    expect(huge.status).toBe(413);
+    const hugeBody = await huge.text();
+    expect(JSON.parse(hugeBody).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(hugeBody).not.toMatch(/node_modules/);
+  });
+
+  it('finds a client by externalId written with surrounding spaces', async () => {
+    const client = await createClient(server, { name: 'A', externalId: ' X-9 ' });
+    expect(client.externalId).toBe('X-9');
+    expect((await server.gql(`{ clientByExternalId(externalId: " X-9") { id } }`)).clientByExternalId.id).toBe(client.id);
+  });
+});

@@ -47,7 +47,8 @@ export const clientResolvers: Resolvers = {
       const rowId = parseRowId(id);
       return rowId === null ? null : loaders.clientById.load(rowId);
     },
-    clientByExternalId: (_, { externalId }, { db }) => repo.findClientByExternalId(db, externalId) ?? null,
+    // Written externalIds are trimmed, so a lookup is too.
+    clientByExternalId: (_, { externalId }, { db }) => repo.findClientByExternalId(db, externalId.trim()) ?? null,
     clients: (_, { filter, ...page }, { db }) =>
       clientConnection(db, { ...page, where: compileClientFilter(resolveClientFilter(db, filter)) }),
   },

@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray } from 'drizzle-orm';
+import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
 import { clients, relationshipTypes, type RelationshipTypeRow } from '../../db/schema';
 
@@ -38,7 +38,8 @@ export const updateRelationshipTypeRow = (db: Db, id: number, changes: Relations
 export function reassignClientsOfRelationshipType(db: Db, fromId: number, toId: number, now: number): number[] {
   return db
     .update(clients)
-    .set({ relationshipTypeId: toId, updatedAt: now })
+    // updatedAt moves forward with every change, even within one millisecond of the last one.
+    .set({ relationshipTypeId: toId, updatedAt: sql`max(${now}, ${clients.updatedAt} + 1)` })
     .where(eq(clients.relationshipTypeId, fromId))
     .returning({ id: clients.id })
     .all()
