@@ -83,6 +83,7 @@ describe('ordering', () => {
 
   it('refuses orders that cannot be total or make no sense', async () => {
     const cases: Array<[unknown, string]> = [
+      [[], 'orderBy'],
       [[{ field: 'PROPERTY' }], 'orderBy.0.property'],
       [[{ field: 'PROPERTY', property: 'nope' }], 'orderBy.0.property'],
       [[{ field: 'NAME' }, { field: 'PROPERTY', property: 'tags' }], 'orderBy.1.property'],

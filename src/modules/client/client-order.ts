@@ -42,7 +42,8 @@ function propertySortExpression(property: PropertyRow): SQL {
 }
 
 export function resolveClientOrdering(db: Db, orderBy: readonly ClientOrder[] | null | undefined): ClientOrdering {
-  const order = orderBy && orderBy.length > 0 ? orderBy : DEFAULT_ORDER;
+  if (orderBy && orderBy.length === 0) throw badInput('orderBy must not be an empty list; leave it out for the default order', 'orderBy');
+  const order = orderBy ?? DEFAULT_ORDER;
   const keys: SortKey[] = order.map((item, i) => {
     const descending = item.direction === 'DESC';
     const field = `orderBy.${i}`;
