@@ -2,12 +2,14 @@ import type { Db } from './db/connection';
 import { createClientLoaders } from './modules/client/client.loaders';
 import { createPropertyLoaders } from './modules/property/property.loaders';
 import { createRelationshipTypeLoaders } from './modules/relationship-type/relationship-type.loaders';
+import { createSegmentLoaders } from './modules/segment/segment.loaders';
 
 export function createLoaders(db: Db) {
   return {
     ...createRelationshipTypeLoaders(db),
     ...createPropertyLoaders(db),
     ...createClientLoaders(db),
+    ...createSegmentLoaders(db),
   };
 }
 

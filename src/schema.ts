@@ -3,9 +3,11 @@ import path from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql';
+import { callListResolvers } from './modules/call-list/call-list.resolvers';
 import { clientResolvers } from './modules/client/client.resolvers';
 import { propertyResolvers } from './modules/property/property.resolvers';
 import { relationshipTypeResolvers } from './modules/relationship-type/relationship-type.resolvers';
+import { segmentResolvers } from './modules/segment/segment.resolvers';
 
 export const SCHEMA_FOLDER = path.resolve(__dirname, '../schema');
 
@@ -33,4 +35,6 @@ export const resolvers: Resolvers = mergeResolvers(
   relationshipTypeResolvers,
   propertyResolvers,
   clientResolvers,
+  segmentResolvers,
+  callListResolvers,
 );

@@ -1,17 +1,30 @@
 import fc from 'fast-check';
 import { defineStory } from './helpers/factories';
 import { createPopulation, type PopulationClient } from './helpers/population';
-import { filterArbitrary, PROPERTY_TYPES, referenceMatches } from './helpers/reference-filter';
+import { filterArbitrary, PROPERTY_TYPES, referenceMatches, type ReferenceSegments } from './helpers/reference-filter';
 import { startTestServer, type TestServer } from './helpers/test-server';
 
 let server: TestServer;
 let clients: PopulationClient[];
+const segments: ReferenceSegments = {};
 
 beforeAll(async () => {
   server = await startTestServer();
   await defineStory(server);
   clients = await createPopulation(server, 160, 20261204);
+  // Saved segments, so that generated filters also meet `segment:` of both kinds and of segments in segments.
+  segments.svc1_or_untyped = { filter: { or: [{ property: { code: 'used_service', anyOf: ['svc1'] } }, { relationshipType: { isNull: true } }] } };
+  segments.contactable_svc1 = { filter: { contactable: true, segment: 'svc1_or_untyped' } };
+  segments.every_third = { members: clients.filter((_, i) => i % 3 === 0).map((c) => c.id) };
+  for (const [code, { filter }] of Object.entries(segments)) {
+    await server.gql(`mutation($input: SegmentInput!) { createSegment(input: $input) { id } }`, {
+      input: { code, name: code, kind: filter ? 'DYNAMIC' : 'STATIC', filter },
+    });
+  }
+  await server.gql(`mutation($ids: [ID!]!) { addSegmentMembers(code: "every_third", clientIds: $ids) { id } }`, { ids: segments.every_third.members });
 }, 60000);
+
+const SEGMENT_CODES = ['svc1_or_untyped', 'contactable_svc1', 'every_third'];
 afterAll(() => server.close());
 
 const FILTERED = `query($filter: ClientFilter) {
@@ -27,8 +40,8 @@ describe('ClientFilter against a reference evaluator', () => {
   it('matches the same clients as the reference, and F with not F splits all clients, on 1,000 random filters', async () => {
     const all = clients.map((c) => c.id).sort();
     await fc.assert(
-      fc.asyncProperty(filterArbitrary(clients), async (filter) => {
-        const expected = clients.filter((c) => referenceMatches(filter, c)).map((c) => c.id).sort();
+      fc.asyncProperty(filterArbitrary(clients, SEGMENT_CODES), async (filter) => {
+        const expected = clients.filter((c) => referenceMatches(filter, c, segments)).map((c) => c.id).sort();
         const matched = await matchingIds(filter);
         expect(matched.ids).toEqual(expected);
         expect(matched.total).toBe(expected.length);
@@ -44,8 +57,8 @@ describe('ClientFilter against a reference evaluator', () => {
     const codes = Object.keys(PROPERTY_TYPES);
     const typeCodes = ['our_client', 'prospect', 'partner', 'partner_client', 'competitor'];
     await fc.assert(
-      fc.asyncProperty(filterArbitrary(clients), async (filter) => {
-        const selected = clients.filter((c) => referenceMatches(filter, c));
+      fc.asyncProperty(filterArbitrary(clients, SEGMENT_CODES), async (filter) => {
+        const selected = clients.filter((c) => referenceMatches(filter, c, segments));
         const data = await server.gql(
           `query($filter: ClientFilter, $codes: [String!]!) { clients(filter: $filter, first: 1) {
             facets(properties: $codes) { property { code } missing buckets { value count option { code } } }
@@ -104,9 +117,9 @@ describe('ClientFilter against a reference evaluator', () => {
     ];
     const compareKeys = (a: any, b: any) => (Buffer.isBuffer(a) ? Buffer.compare(a, b) : a < b ? -1 : a > b ? 1 : 0);
     await fc.assert(
-      fc.asyncProperty(filterArbitrary(clients), fc.constantFrom(...orders), fc.integer({ min: 1, max: 40 }), async (filter, { order, key, desc }, first) => {
+      fc.asyncProperty(filterArbitrary(clients, SEGMENT_CODES), fc.constantFrom(...orders), fc.integer({ min: 1, max: 40 }), async (filter, { order, key, desc }, first) => {
         const expected = clients
-          .filter((c) => referenceMatches(filter, c))
+          .filter((c) => referenceMatches(filter, c, segments))
           .sort((a, b) => {
             const [ka, kb] = [key(a), key(b)];
             if (ka === null || kb === null) return ka === kb ? Number(a.id) - Number(b.id) : ka === null ? 1 : -1;
@@ -130,6 +143,24 @@ describe('ClientFilter against a reference evaluator', () => {
         expect(seen).toEqual(expected);
       }),
       { numRuns: 100 },
+    );
+  }, 120000);
+
+  it('explains every verdict as the SQL filter decides it, on 600 random filter-client pairs', async () => {
+    await fc.assert(
+      fc.asyncProperty(filterArbitrary(clients, SEGMENT_CODES), fc.constantFrom(...clients), async (filter, client) => {
+        const data = await server.gql(
+          `query($filter: ClientFilter!, $id: ID!) {
+            explainFilter(filter: $filter, clientId: $id) { matches reason }
+            clients(filter: { and: [{ ids: [$id] }, $filter] }) { totalCount }
+          }`,
+          { filter, id: client.id },
+        );
+        expect(data.explainFilter.matches).toBe(data.clients.totalCount === 1);
+        expect(data.explainFilter.matches).toBe(referenceMatches(filter, client, segments));
+        expect(data.explainFilter.reason.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 600 },
     );
   }, 120000);
 });

@@ -146,6 +146,39 @@ export const clientPropertyValues = sqliteTable(
   ],
 );
 
+export const segments = sqliteTable(
+  'segments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    kind: text('kind', { enum: ['DYNAMIC', 'STATIC'] }).notNull(),
+    /** DYNAMIC: the saved ClientFilter as JSON, as it was given. */
+    filterJson: text('filter_json'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('segments_code_unique').on(t.code),
+    check('segments_kind_check', sql`${t.kind} in ('DYNAMIC', 'STATIC')`),
+  ],
+);
+
+/** Members of STATIC segments; a deleted client leaves every segment with it. */
+export const segmentMembers = sqliteTable(
+  'segment_members',
+  {
+    segmentId: integer('segment_id')
+      .notNull()
+      .references(() => segments.id, { onDelete: 'cascade' }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.segmentId, t.clientId] }), index('segment_members_client_idx').on(t.clientId)],
+);
+
 export type RelationshipTypeRow = typeof relationshipTypes.$inferSelect;
 export type PropertySetRow = typeof propertySets.$inferSelect;
 export type PropertyRow = typeof properties.$inferSelect;
@@ -153,3 +186,4 @@ export type PropertyOptionRow = typeof propertyOptions.$inferSelect;
 export type ClientRow = typeof clients.$inferSelect;
 export type ClientPropertyValueRow = typeof clientPropertyValues.$inferSelect;
 export type PropertyValueType = PropertyRow['valueType'];
+export type SegmentRow = typeof segments.$inferSelect;

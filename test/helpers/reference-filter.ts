@@ -52,11 +52,18 @@ function textMatches(value: string | null, condition: any): boolean {
   return checks.every(Boolean);
 }
 
-export function referenceMatches(filter: any, client: PopulationClient): boolean {
+/** Saved segments as the reference sees them: a DYNAMIC one's filter, or a STATIC one's members. */
+export type ReferenceSegments = Record<string, { filter?: any; members?: string[] }>;
+
+export function referenceMatches(filter: any, client: PopulationClient, segments: ReferenceSegments = {}): boolean {
   const checks: boolean[] = [];
-  if (filter.and) checks.push(filter.and.every((f: any) => referenceMatches(f, client)));
-  if (filter.or) checks.push(filter.or.some((f: any) => referenceMatches(f, client)));
-  if (filter.not) checks.push(!referenceMatches(filter.not, client));
+  if (filter.and) checks.push(filter.and.every((f: any) => referenceMatches(f, client, segments)));
+  if (filter.or) checks.push(filter.or.some((f: any) => referenceMatches(f, client, segments)));
+  if (filter.not) checks.push(!referenceMatches(filter.not, client, segments));
+  if (filter.segment) {
+    const segment = segments[filter.segment];
+    checks.push(segment.members ? segment.members.includes(client.id) : referenceMatches(segment.filter, client, segments));
+  }
   if (filter.ids) checks.push(filter.ids.includes(client.id));
   if (filter.name) checks.push(textMatches(client.name, filter.name));
   if (filter.manager) checks.push(textMatches(client.manager, filter.manager));
@@ -167,7 +174,7 @@ function propertyCondition(): fc.Arbitrary<any> {
   });
 }
 
-export function filterArbitrary(clients: PopulationClient[]): fc.Arbitrary<any> {
+export function filterArbitrary(clients: PopulationClient[], segmentCodes: string[] = []): fc.Arbitrary<any> {
   const ids = clients.map((c) => c.id);
   const times = clients.flatMap((c) => [c.createdAt, c.updatedAt]);
   const codes = TYPE_POOL.filter((t): t is string => t !== null);
@@ -199,6 +206,7 @@ export function filterArbitrary(clients: PopulationClient[]): fc.Arbitrary<any> 
     fc.record({ property: propertyCondition() }),
     fc.record({ createdAt: range }),
     fc.record({ updatedAt: range }),
+    ...(segmentCodes.length > 0 ? [fc.record({ segment: fc.constantFrom(...segmentCodes) })] : []),
   );
   const { filter } = fc.letrec((tie) => ({
     filter: fc.oneof(

@@ -8,12 +8,13 @@ import { compileClientFilter } from '../filter/filter.sql';
 import { resolveClientFilter } from '../filter/filter.resolve';
 import { propertyFacets, relationshipTypeCounts } from './client-facets';
 import { clientConnection } from './client-page';
+import { contactExclusions } from './contact';
 import type { PropertyValueModel } from './client.models';
 import * as repo from './client.repo';
 import * as service from './client.service';
 
 /** The values a client holds, one model per property, in set order then property order. */
-async function propertyValuesOf(context: GraphQLContext, clientId: number): Promise<PropertyValueModel[]> {
+export async function propertyValuesOf(context: GraphQLContext, clientId: number): Promise<PropertyValueModel[]> {
   const { loaders } = context;
   const rows = await loaders.valuesByClientId.load(clientId);
   const propertyIds = [...new Set(rows.map((row) => row.propertyId))];
@@ -35,10 +36,8 @@ async function propertyValuesOf(context: GraphQLContext, clientId: number): Prom
 
 async function contactStatus(context: GraphQLContext, client: ClientRow) {
   const type = client.relationshipTypeId === null ? null : await context.loaders.relationshipTypeById.load(client.relationshipTypeId);
-  const reasons: string[] = [];
-  if (type?.contactPolicy === 'DO_NOT_CONTACT') reasons.push(`Тип отношений «${type.name}»: не беспокоить`);
-  if (client.doNotContact) reasons.push('Клиент просил не беспокоить');
-  return { allowed: reasons.length === 0, reason: reasons.length === 0 ? null : reasons.join('; ') };
+  const exclusions = contactExclusions(client, type);
+  return { allowed: exclusions.length === 0, reason: exclusions.length === 0 ? null : exclusions.map((e) => e.reason).join('; ') };
 }
 
 export const clientResolvers: Resolvers = {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection';
-import type { PropertyRow } from '../../db/schema';
+import type { PropertyRow, SegmentRow } from '../../db/schema';
 import { badInput } from '../../errors';
 import type {
   ClientFilter,
@@ -11,6 +11,7 @@ import type {
 import { findPropertyByCode, optionsByPropertyIds } from '../property/property.repo';
 import { parsePropertyValue, type StoredValue } from '../property/property-values';
 import { findRelationshipTypeByCode } from '../relationship-type/relationship-type.repo';
+import { findSegmentByCode } from '../segment/segment.repo';
 import { parseRowId } from '../shared/ids';
 import { foldText } from '../shared/text';
 import { lastSegment } from '../shared/validation';
@@ -30,16 +31,34 @@ const given = <T>(value: T | null | undefined): value is T => value !== null && 
  * quotes the culprit and names its path (`filter.and.1.property.anyOf`): a typo never quietly matches
  * nothing.
  */
-export function resolveClientFilter(db: Db, filter: ClientFilter | null | undefined, path = 'filter'): FilterNode {
+export function resolveClientFilter(
+  db: Db,
+  filter: ClientFilter | null | undefined,
+  path = 'filter',
+  options: { savingSegment?: string } = {},
+): FilterNode {
   if (!given(filter)) return { kind: 'all' };
-  return new FilterResolver(db).resolve(filter, path, 1);
+  return new FilterResolver(db, options.savingSegment).resolve(filter, path, 1);
+}
+
+/** The clients of a saved segment, as a filter node. */
+export function resolveSegment(db: Db, segment: SegmentRow, path = 'segment'): FilterNode {
+  return new FilterResolver(db).segmentNode(segment, path, 1);
 }
 
 class FilterResolver {
   private conditions = 0;
   private readonly properties = new Map<string, PropertyRow | undefined>();
 
-  constructor(private readonly db: Db) {}
+  /** Codes of the segments being resolved (and the one being saved): meeting one again is a cycle. */
+  private readonly segmentsInProgress: string[];
+
+  constructor(
+    private readonly db: Db,
+    savingSegment?: string,
+  ) {
+    this.segmentsInProgress = savingSegment ? [savingSegment] : [];
+  }
 
   resolve(filter: ClientFilter, path: string, depth: number): FilterNode {
     if (depth > MAX_FILTER_DEPTH) throw badInput(`Filter is nested deeper than ${MAX_FILTER_DEPTH} levels`, path);
@@ -56,9 +75,10 @@ class FilterResolver {
     if (given(filter.relationshipType)) parts.push(this.relationshipType(filter.relationshipType, at('relationshipType')));
     if (given(filter.contactable)) {
       this.count(at('contactable'));
-      parts.push(filter.contactable ? { kind: 'contactable' } : { kind: 'not', part: { kind: 'contactable' } });
+      parts.push(filter.contactable ? { kind: 'contactable' } : { kind: 'not', part: { kind: 'contactable' }, operator: 'contactable' });
     }
     if (given(filter.property)) parts.push(this.property(filter.property, at('property')));
+    if (given(filter.segment)) parts.push(this.segment(filter.segment, at('segment'), depth));
     for (const field of ['createdAt', 'updatedAt'] as const) {
       const range = filter[field];
       if (given(range)) parts.push(this.timeRange(field, range, at(field)));
@@ -115,11 +135,13 @@ class FilterResolver {
     if (given(condition.notIn)) {
       this.count(`${path}.notIn`);
       // A client with no type is "not in" any list: the complement keeps it.
-      parts.push({ kind: 'not', part: { kind: 'relationshipTypeIn', types: typesOf(condition.notIn, `${path}.notIn`) } });
+      parts.push({ kind: 'not', part: { kind: 'relationshipTypeIn', types: typesOf(condition.notIn, `${path}.notIn`) }, operator: 'notIn' });
     }
     if (given(condition.isNull)) {
       this.count(`${path}.isNull`);
-      parts.push(condition.isNull ? { kind: 'relationshipTypeIsNull' } : { kind: 'not', part: { kind: 'relationshipTypeIsNull' } });
+      parts.push(
+        condition.isNull ? { kind: 'relationshipTypeIsNull' } : { kind: 'not', part: { kind: 'relationshipTypeIsNull' }, operator: 'isNull' },
+      );
     }
     if (parts.length === 0) this.noOperator(path, 'in, notIn, isNull');
     return parts.length === 1 ? parts[0] : { kind: 'and', parts };
@@ -128,12 +150,37 @@ class FilterResolver {
   private timeRange(field: TimeField, range: DateTimeRange, path: string): FilterNode {
     this.count(path);
     if (!given(range.from) && !given(range.to)) this.noOperator(path, 'from, to');
-    return {
-      kind: 'timeRange',
-      field,
-      from: given(range.from) ? range.from.getTime() : null,
-      to: given(range.to) ? range.to.getTime() : null,
-    };
+    return { kind: 'timeRange', field, from: this.instant(range.from, `${path}.from`), to: this.instant(range.to, `${path}.to`) };
+  }
+
+  /** GraphQL gives a Date; a saved filter read back from JSON gives its ISO text. */
+  private instant(value: Date | string | null | undefined, path: string): number | null {
+    if (!given(value)) return null;
+    const millis = value instanceof Date ? value.getTime() : Date.parse(value);
+    if (Number.isNaN(millis)) throw badInput(`"${String(value)}" is not a date-time`, path);
+    return millis;
+  }
+
+  private segment(code: string, path: string, depth: number): FilterNode {
+    this.count(path);
+    const segment = findSegmentByCode(this.db, code);
+    if (!segment) throw badInput(`Unknown segment "${code}"`, path, { value: code });
+    return this.segmentNode(segment, path, depth);
+  }
+
+  segmentNode(segment: SegmentRow, path: string, depth: number): FilterNode {
+    if (segment.kind === 'STATIC') return { kind: 'segmentMembers', segment };
+    if (this.segmentsInProgress.includes(segment.code)) {
+      const chain = [...this.segmentsInProgress.slice(this.segmentsInProgress.indexOf(segment.code)), segment.code];
+      throw badInput(`Segment "${segment.code}" would refer to itself: ${chain.join(' → ')}`, path, { value: segment.code });
+    }
+    this.segmentsInProgress.push(segment.code);
+    try {
+      const saved = JSON.parse(segment.filterJson ?? '{}') as ClientFilter;
+      return { kind: 'segment', segment, part: this.resolve(saved, path, depth + 1) };
+    } finally {
+      this.segmentsInProgress.pop();
+    }
   }
 
   private findProperty(code: string): PropertyRow | undefined {
@@ -170,7 +217,11 @@ class FilterResolver {
     }
     if (given(condition.noneOf)) {
       this.count(operatorPath('noneOf'));
-      parts.push({ kind: 'not', part: { kind: 'propertyAnyOf', property, values: parseList(condition.noneOf, operatorPath('noneOf')) } });
+      parts.push({
+        kind: 'not',
+        part: { kind: 'propertyAnyOf', property, values: parseList(condition.noneOf, operatorPath('noneOf')) },
+        operator: 'noneOf',
+      });
     }
     if (given(condition.exactly)) {
       this.count(operatorPath('exactly'));
@@ -178,7 +229,9 @@ class FilterResolver {
     }
     if (given(condition.exists)) {
       this.count(operatorPath('exists'));
-      parts.push(condition.exists ? { kind: 'propertyExists', property } : { kind: 'not', part: { kind: 'propertyExists', property } });
+      parts.push(
+        condition.exists ? { kind: 'propertyExists', property } : { kind: 'not', part: { kind: 'propertyExists', property }, operator: 'exists' },
+      );
     }
     const bounds: RangeBound[] = [];
     for (const operator of RANGE_OPERATORS) {

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { clientPropertyValues as values, clients, relationshipTypes } from '../../db/schema';
+import { clientPropertyValues as values, clients, relationshipTypes, segmentMembers } from '../../db/schema';
 import { prefixUpperBound } from '../shared/text';
 import type { FilterNode, PropertyNode, RangeBound, TextField } from './filter.types';
 
@@ -130,6 +130,10 @@ function compile(node: FilterNode): SQL {
       ].filter((bound): bound is SQL => bound !== undefined);
       return sql`(${sql.join(bounds, sql` and `)})`;
     }
+    case 'segment':
+      return compile(node.part);
+    case 'segmentMembers':
+      return sql`${clients.id} in (select ${segmentMembers.clientId} from ${segmentMembers} where ${segmentMembers.segmentId} = ${node.segment.id})`;
     default:
       return propertyCondition(node);
   }

@@ -1,4 +1,4 @@
-import type { PropertyRow, RelationshipTypeRow } from '../../db/schema';
+import type { PropertyRow, RelationshipTypeRow, SegmentRow } from '../../db/schema';
 import type { StoredValue } from '../property/property-values';
 
 /**
@@ -10,14 +10,21 @@ export type FilterNode =
   | { kind: 'all' }
   | { kind: 'and'; parts: FilterNode[] }
   | { kind: 'or'; parts: FilterNode[] }
-  | { kind: 'not'; part: FilterNode }
+  /** `operator` names the input operator a negation stands for (noneOf, notIn...), for explanations. */
+  | { kind: 'not'; part: FilterNode; operator?: NegatedOperator }
   | { kind: 'ids'; ids: number[] }
   | { kind: 'text'; field: TextField; operator: TextOperator; folded: string; written: string }
   | { kind: 'relationshipTypeIn'; types: RelationshipTypeRow[] }
   | { kind: 'relationshipTypeIsNull' }
   | { kind: 'contactable' }
   | { kind: 'timeRange'; field: TimeField; from: number | null; to: number | null }
+  /** A DYNAMIC segment: its saved filter, resolved. */
+  | { kind: 'segment'; segment: SegmentRow; part: FilterNode }
+  /** A STATIC segment: its list of members. */
+  | { kind: 'segmentMembers'; segment: SegmentRow }
   | PropertyNode;
+
+export type NegatedOperator = 'noneOf' | 'notIn' | 'isNull' | 'contactable' | 'exists';
 
 export type TextField = 'name' | 'manager' | 'externalId';
 export type TextOperator = 'equals' | 'contains' | 'startsWith';

@@ -9,6 +9,7 @@ import type {
   PropertySetPatch,
 } from '../../generated/graphql';
 import { assertCode, isGiven, optionalText, requiredText } from '../shared/validation';
+import { assertNotReferencedBySegments } from '../segment/segment-references';
 import * as repo from './property.repo';
 
 export const MAX_OPTION_LABEL = 200;
@@ -143,6 +144,7 @@ export function updateProperty(db: Db, code: string, patch: PropertyPatch): Prop
 export function deleteProperty(db: Db, code: string): boolean {
   return db.transaction((tx) => {
     const property = requireProperty(tx, code, 'code');
+    assertNotReferencedBySegments(tx, { kind: 'property', code }, 'code');
     const holders = repo.countClientsHoldingProperty(tx, property.id);
     if (holders > 0) {
       throw conflict(`Property "${code}" holds values of ${holders} client(s); clear them first`, 'code', { clientCount: holders });
@@ -191,6 +193,7 @@ export function setPropertyOptionArchived(db: Db, propertyCode: string, optionCo
 export function deletePropertyOption(db: Db, propertyCode: string, optionCode: string): boolean {
   return db.transaction((tx) => {
     const option = requireOption(tx, requireEnumProperty(tx, propertyCode), optionCode, 'option');
+    assertNotReferencedBySegments(tx, { kind: 'option', property: propertyCode, code: optionCode }, 'option');
     const holders = repo.countClientsHoldingOption(tx, option.id);
     if (holders > 0) {
       throw conflict(

@@ -3,6 +3,7 @@ import type { RelationshipTypeRow } from '../../db/schema';
 import { badInput, conflict, notFound } from '../../errors';
 import type { RelationshipTypeInput, RelationshipTypePatch } from '../../generated/graphql';
 import { assertCode, isGiven, optionalText, requiredText } from '../shared/validation';
+import { assertNotReferencedBySegments } from '../segment/segment-references';
 import * as repo from './relationship-type.repo';
 
 export function requireRelationshipType(db: Db, code: string, field: string, asInput = false): RelationshipTypeRow {
@@ -55,6 +56,8 @@ export interface RelationshipTypeDeletion {
 export function deleteRelationshipType(db: Db, code: string, reassignTo: string | null | undefined): RelationshipTypeDeletion {
   return db.transaction((tx) => {
     const row = requireRelationshipType(tx, code, 'code');
+    // Not even with reassignTo: a saved segment naming the type would silently change meaning.
+    assertNotReferencedBySegments(tx, { kind: 'relationshipType', code }, 'code');
     let target: RelationshipTypeRow | null = null;
     if (reassignTo !== null && reassignTo !== undefined) {
       if (reassignTo === code) throw badInput(`Cannot reassign clients of "${code}" to the type being deleted`, 'reassignTo');
