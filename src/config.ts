@@ -4,6 +4,9 @@ export interface Config {
   dbPath: string;
   demoData: boolean;
   synchronous: 'FULL' | 'NORMAL';
+  /** Accepted as an admin token (scripts, CI); unset: only tokens made with `npm run token`. */
+  adminToken: string | undefined;
+  logLevel: string;
 }
 
 export class ConfigError extends Error {}
@@ -32,11 +35,28 @@ function parseSynchronous(raw: string | undefined): 'FULL' | 'NORMAL' {
   throw new ConfigError(`DB_SYNCHRONOUS must be FULL or NORMAL, got "${raw}"`);
 }
 
+function parseAdminToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.trim().length < 16) throw new ConfigError('ADMIN_TOKEN must be at least 16 characters long: it opens everything');
+  return raw.trim();
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseLogLevel(raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') return 'info';
+  const level = raw.trim().toLowerCase();
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: parsePort(env.PORT),
     dbPath: env.DB_PATH?.trim() || './data/crm.sqlite',
     demoData: parseBoolean('DEMO_DATA', env.DEMO_DATA, true),
     synchronous: parseSynchronous(env.DB_SYNCHRONOUS),
+    adminToken: parseAdminToken(env.ADMIN_TOKEN),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
   };
 }

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse, type DocumentNode } from 'graphql';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql';
 import { callListResolvers } from './modules/call-list/call-list.resolvers';
 import { clientResolvers } from './modules/client/client.resolvers';
 import { propertyResolvers } from './modules/property/property.resolvers';
+import { guardRootFields } from './modules/auth/authorization';
 import { relationshipTypeResolvers } from './modules/relationship-type/relationship-type.resolvers';
 import { segmentResolvers } from './modules/segment/segment.resolvers';
 
@@ -38,3 +40,6 @@ export const resolvers: Resolvers = mergeResolvers(
   segmentResolvers,
   callListResolvers,
 );
+
+/** The executable schema: SDL, resolvers, and a role check on every root field. */
+export const buildSchema = (): GraphQLSchema => guardRootFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }));

@@ -1,33 +1,122 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { expressMiddleware } from '@as-integrations/express5';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { getDirectiveValues, GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import { createComplexityDirective, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+
 import { createContext, type GraphQLContext } from './context';
 import type { Db } from './db/connection';
-import { loadTypeDefs, resolvers } from './schema';
+import { LIMITS } from './limits';
+import { createLogger, type Logger } from './logger';
+import { authenticate, unauthenticated, type Viewer } from './modules/auth/auth.service';
+import { buildSchema } from './schema';
 
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_BODY_BYTES = LIMITS.maxBodyBytes;
 
 export interface AppOptions {
   db: Db;
-  logger?: Pick<Console, 'error' | 'info'>;
+  logger?: Logger;
+  /** ADMIN_TOKEN from the environment, accepted as an admin token. */
+  adminToken?: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    requestId: string;
+    viewer: Viewer | null;
+  }
 }
 
 /**
  * Errors we raise on purpose reach the caller as they are; anything else is a bug or a failure:
- * logged with its cause, and masked so that no stack trace, SQL or file path leaves the server.
+ * logged with its cause (see the plugin below), and masked so that no stack trace, SQL or file path
+ * leaves the server.
  */
-function maskUnexpectedErrors(logger: Pick<Console, 'error'>) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const code = formatted.extensions?.code;
-    if (original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
-    logger.error('Unexpected error', original);
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const code = formatted.extensions?.code;
+  // graphql-js reports its token limit as a syntax error ("more that N tokens"); it is a limit like the others.
+  if (code === 'GRAPHQL_PARSE_FAILED' && /Document contains more th(?:an|at) \d+ tokens/.test(formatted.message)) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: 'GRAPHQL_VALIDATION_FAILED' } };
+  }
+  if (original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR')) return formatted;
+  return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** Logs unexpected errors with their cause and request id, and gives the caller that id. */
+function unexpectedErrorsPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (!(original instanceof GraphQLError)) {
+              logger.error({ requestId: contextValue.requestId, err: original, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') {
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+const complexityDirective = createComplexityDirective();
+
+/**
+ * @complexity(value, multipliers) as graphql-query-complexity reads it, except that a page size is
+ * counted at most at the page maximum: a `first` over it is the resolver's BAD_USER_INPUT naming
+ * `first`, a clearer answer than a cost refusal.
+ */
+const pageAwareEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const values = field.astNode ? getDirectiveValues(complexityDirective, field.astNode) : undefined;
+  if (!values) return undefined;
+  const multiplier = ((values.multipliers as string[] | undefined) ?? []).reduce((product, name) => {
+    const value = args[name];
+    if (typeof value === 'number') return product * Math.min(Math.max(value, 1), LIMITS.maxPageSize);
+    if (Array.isArray(value)) return product * Math.max(value.length, 1);
+    return product;
+  }, 1);
+  return (Number(values.value) + childComplexity) * multiplier;
+};
+
+/** Refuses an operation whose estimated cost is over the limit, before any resolver runs. */
+function costLimitPlugin(): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart({ schema }) {
+      return {
+        async didResolveOperation({ request, document }) {
+          const cost = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [pageAwareEstimator, simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > LIMITS.maxCost) {
+            throw new GraphQLError(
+              `Operation is too costly: estimated ${cost}, at most ${LIMITS.maxCost} (a page multiplies what is under it by its size; ask for smaller pages or fewer fields)`,
+              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost: LIMITS.maxCost, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
   };
 }
 
@@ -35,23 +124,27 @@ function maskUnexpectedErrors(logger: Pick<Console, 'error'>) {
  * Errors raised before GraphQL runs (a body that is too large or not JSON) would otherwise reach the
  * caller as Express's HTML page with a stack trace: answer them as GraphQL-shaped JSON instead.
  */
-function answerHttpErrorsAsJson(logger: Pick<Console, 'error'>): express.ErrorRequestHandler {
-  return (error, _req, res, next) => {
+function answerHttpErrorsAsJson(logger: Logger): express.ErrorRequestHandler {
+  return (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error('Unexpected HTTP error', error);
+    if (status === 500) logger.error({ requestId: req.requestId, err: error }, 'unexpected HTTP error');
     const message =
       status === 413
-        ? `Request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`
+        ? `Request body is larger than ${LIMITS.maxBodyBytes / 1024 / 1024} MiB`
         : status === 400
           ? 'Request body is not valid JSON'
           : status === 500
             ? 'Internal server error'
             : 'Bad request';
     const code = status === 500 ? 'INTERNAL_SERVER_ERROR' : status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-    res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    res.status(status).json({ errors: [{ message, extensions: { code, requestId: req.requestId } }] });
   };
 }
+
+const reportRejection = (context: ValidationContext | null, error: GraphQLError) => {
+  context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, 'Document refused: ')));
+};
 
 export interface App {
   app: express.Express;
@@ -59,31 +152,51 @@ export interface App {
   apollo: ApolloServer<GraphQLContext>;
 }
 
-export async function createApp({ db, logger = console }: AppOptions): Promise<App> {
+export async function createApp({ db, logger = createLogger(), adminToken }: AppOptions): Promise<App> {
   const app = express();
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const plugins: ApolloServerPlugin<GraphQLContext>[] = [
-    ApolloServerPluginDrainHttpServer({ httpServer }),
-    // Apollo's default landing page loads from a CDN, which users without internet cannot reach.
-    ApolloServerPluginLandingPageDisabled(),
-  ];
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
-    plugins,
+    schema: buildSchema(),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's default landing page loads from a CDN, which users without internet cannot reach.
+      ApolloServerPluginLandingPageDisabled(),
+      costLimitPlugin(),
+      unexpectedErrorsPlugin(logger),
+    ],
+    // Reported as validation errors (HTTP 400), not thrown: thrown, Apollo would answer 500.
+    validationRules: [
+      maxDepthRule({ n: LIMITS.maxDepth, ignoreIntrospection: true, propagateOnRejection: false, onReject: [reportRejection] }),
+      maxAliasesRule({ n: LIMITS.maxAliases, propagateOnRejection: false, onReject: [reportRejection] }),
+    ],
+    parseOptions: { maxTokens: LIMITS.maxTokens },
+    // Introspection serves schema-aware tools; only authenticated callers ever reach it.
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: maskUnexpectedErrors(logger),
+    formatError,
   });
   await apollo.start();
 
+  app.use((req, res, next) => {
+    req.requestId = crypto.randomUUID();
+    res.setHeader('x-request-id', req.requestId);
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.use(
     '/graphql',
-    express.json({ limit: MAX_BODY_BYTES }),
-    expressMiddleware(apollo, { context: async () => createContext(db) }),
+    express.json({ limit: LIMITS.maxBodyBytes }),
+    // At the door: without a valid token nothing of the schema is revealed, not even a field suggestion.
+    (req, res, next) => {
+      req.viewer = authenticate(db, req.headers.authorization, adminToken);
+      if (req.viewer) return next();
+      const error = unauthenticated();
+      res.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    },
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(db, req.viewer, req.requestId) }),
   );
   app.use(answerHttpErrorsAsJson(logger));
   return { app, httpServer, apollo };

@@ -179,6 +179,24 @@ export const segmentMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.segmentId, t.clientId] }), index('segment_members_client_idx').on(t.clientId)],
 );
 
+/** API tokens, stored only as SHA-256 hashes; `name` is the actor recorded in history. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['VIEWER', 'EDITOR', 'ADMIN'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('api_tokens_token_hash_unique').on(t.tokenHash),
+    index('api_tokens_name_idx').on(t.name),
+    check('api_tokens_role_check', sql`${t.role} in ('VIEWER', 'EDITOR', 'ADMIN')`),
+  ],
+);
+
 export type RelationshipTypeRow = typeof relationshipTypes.$inferSelect;
 export type PropertySetRow = typeof propertySets.$inferSelect;
 export type PropertyRow = typeof properties.$inferSelect;
@@ -187,3 +205,5 @@ export type ClientRow = typeof clients.$inferSelect;
 export type ClientPropertyValueRow = typeof clientPropertyValues.$inferSelect;
 export type PropertyValueType = PropertyRow['valueType'];
 export type SegmentRow = typeof segments.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type Role = ApiTokenRow['role'];

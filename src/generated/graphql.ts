@@ -712,6 +712,12 @@ export type RelationshipTypePatch = {
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What a token may do: VIEWER reads everything; EDITOR also writes clients, values and segments; ADMIN also defines relationship types, property sets, properties and options. */
+export type Role =
+  | 'ADMIN'
+  | 'EDITOR'
+  | 'VIEWER';
+
 /** A saved selection of clients. */
 export type Segment = {
   __typename?: 'Segment';
@@ -899,6 +905,7 @@ export type ResolversTypes = ResolversObject<{
   RelationshipTypeCount: ResolverTypeWrapper<RelationshipTypeCountModel>;
   RelationshipTypeInput: RelationshipTypeInput;
   RelationshipTypePatch: RelationshipTypePatch;
+  Role: Role;
   Segment: ResolverTypeWrapper<SegmentRow>;
   SegmentInput: SegmentInput;
   SegmentKind: SegmentKind;
@@ -956,6 +963,19 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   TextCondition: TextCondition;
 }>;
+
+export type AuthDirectiveArgs = {
+  requires: Role;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ComplexityDirectiveArgs = {
+  multipliers?: Maybe<Array<Scalars['String']['input']>>;
+  value: Scalars['Int']['input'];
+};
+
+export type ComplexityDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = ComplexityDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CallListConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CallListConnection'] = ResolversParentTypes['CallListConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['CallListEdge']>, ParentType, ContextType>;
@@ -1187,3 +1207,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Segment?: SegmentResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = ResolversObject<{
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+  complexity?: ComplexityDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,5 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { closeDatabase, migrateDatabase, openDatabase, type Connection } from '../../src/db/connection';
+import type { Role } from '../../src/db/schema';
+import type { Logger } from '../../src/logger';
+import { createToken } from '../../src/modules/auth/auth.service';
 import { createApp } from '../../src/server';
 
 export interface GraphQLResponse<T = any> {
@@ -7,27 +11,41 @@ export interface GraphQLResponse<T = any> {
   errors?: Array<{ message: string; path?: string[]; extensions?: { code?: string; field?: string; [key: string]: unknown } }>;
 }
 
+export interface RequestOptions {
+  /** The bearer token to send; null sends none. Defaults to an ADMIN token. */
+  token?: string | null;
+}
+
 export interface TestServer {
   url: string;
   db: Connection;
+  /** An ADMIN token the requests carry by default. */
+  adminToken: string;
+  /** Lines the server logged, for asserting what reached the log. */
+  logs: string[];
+  /** A new token with the role. */
+  tokenFor(role: Role, name?: string): string;
   /** Sends one operation over HTTP, as a real caller would. */
-  request<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  request<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   /** Like request, but fails the test on any error and returns `data`. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<T>;
   /** Counts the SQL statements the server prepares while `work` runs. */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   close(): Promise<void>;
 }
 
 /** A real server on an ephemeral port over a fresh, migrated database (in memory unless a path is given). */
-export async function startTestServer(options: { dbPath?: string; logger?: Pick<Console, 'error' | 'info'> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dbPath?: string; adminToken?: string } = {}): Promise<TestServer> {
   const db = openDatabase(options.dbPath ?? ':memory:');
   migrateDatabase(db);
-  const logger = options.logger ?? { info: () => {}, error: (...args: unknown[]) => console.error(...args) };
-  const { httpServer, apollo } = await createApp({ db, logger });
+  const logs: string[] = [];
+  const logger: Logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const { httpServer, apollo } = await createApp({ db, logger, adminToken: options.adminToken });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const tokenFor = (role: Role, name = `test-${role.toLowerCase()}`) => createToken(db, name, role).token;
+  const adminToken = tokenFor('ADMIN', 'test-admin');
 
   let recording: string[] | null = null;
   const sqlite = db.$client;
@@ -37,10 +55,11 @@ export async function startTestServer(options: { dbPath?: string; logger?: Pick<
     return prepare(source);
   }) as typeof sqlite.prepare;
 
-  async function request<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  async function request<T>(query: string, variables?: Record<string, unknown>, requestOptions: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+    const token = requestOptions.token === undefined ? adminToken : requestOptions.token;
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;
@@ -49,9 +68,12 @@ export async function startTestServer(options: { dbPath?: string; logger?: Pick<
   return {
     url,
     db,
+    adminToken,
+    logs,
+    tokenFor,
     request,
-    async gql<T>(query: string, variables?: Record<string, unknown>) {
-      const response = await request<T>(query, variables);
+    async gql<T>(query: string, variables?: Record<string, unknown>, requestOptions?: RequestOptions) {
+      const response = await request<T>(query, variables, requestOptions);
       if (response.errors) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
       return response.data as T;
     },

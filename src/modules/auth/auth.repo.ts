@@ -1,0 +1,25 @@
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/connection';
+import { apiTokens, type ApiTokenRow } from '../../db/schema';
+
+export const findActiveTokenByHash = (db: Db, tokenHash: string): ApiTokenRow | undefined =>
+  db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
+    .get();
+
+export const insertToken = (db: Db, values: Omit<ApiTokenRow, 'id' | 'revokedAt'>): ApiTokenRow =>
+  db.insert(apiTokens).values(values).returning().get();
+
+export const listTokens = (db: Db): ApiTokenRow[] => db.select().from(apiTokens).orderBy(asc(apiTokens.id)).all();
+
+export const countTokens = (db: Db): number => db.select({ count: count() }).from(apiTokens).get()!.count;
+
+/** Revokes every active token with the name; returns how many. */
+export const revokeTokensNamed = (db: Db, name: string, now: number): number =>
+  db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.name, name), isNull(apiTokens.revokedAt)))
+    .run().changes;
