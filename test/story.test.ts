@@ -197,9 +197,230 @@ describe('the demo company tells the seed\'s story', () => {
       const [a, b] = [snapshot(await allClients(first)), snapshot(await allClients(second))];
       expect(a.length).toBe(clients.length);
       expect(b).toEqual(a);
+      // The saved segments too, the STATIC snapshot's members included.
+      const segments = `{ segments { code name description kind filter size clients(first: 500) { nodes { name } } } }`;
+      const [segmentsA, segmentsB] = [await first.gql(segments), await second.gql(segments)];
+      expect(segmentsA.segments.length).toBeGreaterThan(0);
+      expect(segmentsB).toEqual(segmentsA);
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+});
+
+/** What the demo's saved segments should hold, read independently from the client list. */
+const SEGMENT_MEMBERS: Record<string, { kind: 'DYNAMIC' | 'STATIC'; member: (client: ClientRead) => boolean }> = {
+  offer_service_2: {
+    kind: 'DYNAMIC',
+    member: (client) => !!client.usedService?.values.includes('service_1') && !client.usedService.values.includes('service_2'),
+  },
+  vip_moscow: {
+    kind: 'DYNAMIC',
+    member: (client) => valueOf(client, 'vip')?.values[0] === 'true' && valueOf(client, 'region')?.values[0] === 'moscow',
+  },
+  partner_clients: { kind: 'DYNAMIC', member: (client) => client.relationshipType?.code === 'partner_client' },
+  service_1_users: { kind: 'DYNAMIC', member: (client) => !!client.usedService?.values.includes('service_1') },
+  new_year_campaign: {
+    kind: 'STATIC',
+    member: (client) => !!valueOf(client, 'tags')?.values.some((tag) => tag === 'Ёлка' || tag === 'новогодняя акция'),
+  },
+};
+
+interface CallListEntryRead {
+  client: {
+    id: string;
+    name: string;
+    doNotContact: boolean;
+    relationshipType: { code: string; name: string; briefing: string | null } | null;
+    contact: { allowed: boolean };
+    properties: { property: { code: string; name: string; showInBriefing: boolean }; values: string[]; display: string }[];
+  };
+  briefing: string[];
+}
+
+interface CallListPage {
+  totalCount: number;
+  excludedCount: number;
+  excluded: { code: string; reason: string; count: number }[];
+  nodes: CallListEntryRead[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+const CALL_LIST_PAGE = `query($segment: String, $after: String) {
+  callList(segment: $segment, first: 50, after: $after) {
+    totalCount excludedCount excluded { code reason count }
+    nodes {
+      client {
+        id name doNotContact
+        relationshipType { code name briefing }
+        contact { allowed }
+        properties { property { code name showInBriefing } values display }
+      }
+      briefing
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** Every page of a segment's call list, 50 at a time, as a manager's tool would read it. */
+async function wholeCallList(segment: string): Promise<{ pages: CallListPage[]; entries: CallListEntryRead[] }> {
+  const pages: CallListPage[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { callList }: { callList: CallListPage } = await server.gql(CALL_LIST_PAGE, { segment, after });
+    pages.push(callList);
+    if (!callList.pageInfo.hasNextPage) return { pages, entries: pages.flatMap((page) => page.nodes) };
+    after = callList.pageInfo.endCursor;
+  }
+}
+
+describe('the demo company\'s saved segments and call list', () => {
+  const byName = (name: string) => {
+    const found = clients.find((client) => client.name === name);
+    expect(found).toBeDefined();
+    return found!;
+  };
+
+  it('lists the story\'s segments, none empty, each holding exactly the clients its definition says', async () => {
+    const { segments } = await server.gql(`{ segments { code name description kind size filter } }`);
+    expect(segments.map((segment: { code: string }) => segment.code)).toEqual(Object.keys(SEGMENT_MEMBERS));
+    for (const segment of segments) {
+      const expected = SEGMENT_MEMBERS[segment.code];
+      expect(segment.kind).toBe(expected.kind);
+      expect(segment.name).toMatch(/[А-Яа-яЁё]/);
+      expect(segment.description).toMatch(/[А-Яа-яЁё]/);
+      expect(segment.filter === null).toBe(segment.kind === 'STATIC');
+      expect(segment.size).toBeGreaterThan(0);
+      expect(segment.size).toBe(clients.filter(expected.member).length);
+    }
+    // The STATIC campaign is a snapshot taken with the tags filter: Ёлка-Маркет is in it.
+    const { segment } = await server.gql(
+      `{ segment(code: "new_year_campaign") { kind filter clients(first: 500) { totalCount nodes { id } } } }`,
+    );
+    expect(segment).toMatchObject({ kind: 'STATIC', filter: null });
+    expect(segment.clients.nodes.map((node: { id: string }) => node.id)).toContain(byName('Ёлка-Маркет').id);
+  });
+
+  it('leaves every partner\'s client and every client who asked not to be called out of the Service 1 call list, and says why', async () => {
+    const members = clients.filter(SEGMENT_MEMBERS.service_1_users.member);
+    const partnersClients = members.filter((client) => client.relationshipType?.code === 'partner_client');
+    const askedNot = members.filter((client) => client.doNotContact);
+    // The story needs both kinds of exclusion in this segment.
+    expect(partnersClients.length).toBeGreaterThan(0);
+    expect(askedNot.length).toBeGreaterThan(0);
+
+    const { segment } = await server.gql(`{ segment(code: "service_1_users") { size } }`);
+    const { pages, entries } = await wholeCallList('service_1_users');
+    const [first] = pages;
+    expect(first.excludedCount + first.totalCount).toBe(segment.size);
+    expect(first.excludedCount).toBe(members.filter((client) => !client.contact.allowed).length);
+    expect(first.excluded).toEqual(
+      expect.arrayContaining([
+        { code: 'relationship_type:partner_client', reason: 'Тип отношений «Клиент партнёра»: не беспокоить', count: partnersClients.length },
+        { code: 'do_not_contact', reason: 'Клиент просил не беспокоить', count: askedNot.length },
+      ]),
+    );
+    for (const reason of first.excluded) expect(reason.count).toBeGreaterThan(0);
+    // Every page agrees on the counts.
+    for (const page of pages) {
+      expect(page).toMatchObject({ totalCount: first.totalCount, excludedCount: first.excludedCount, excluded: first.excluded });
+    }
+
+    // Paging through shows every contactable member once, in name order, and nobody else.
+    expect(pages.length).toBeGreaterThan(1);
+    expect(entries).toHaveLength(first.totalCount);
+    expect(new Set(entries.map((entry) => entry.client.id)).size).toBe(entries.length);
+    for (const entry of entries) {
+      expect(entry.client.contact.allowed).toBe(true);
+      expect(entry.client.doNotContact).toBe(false);
+      expect(entry.client.relationshipType?.code).not.toBe('partner_client');
+    }
+    const expectedIds = members.filter((client) => client.contact.allowed).map((client) => client.id);
+    expect(entries.map((entry) => entry.client.id)).toEqual(expectedIds);
+  });
+
+  it('briefs each call: the relationship type first, then the briefing properties the client holds, in words rather than codes', async () => {
+    const { properties } = await server.gql(`{ properties { code valueType showInBriefing options(includeArchived: true) { code } } }`);
+    const codes: string[] = properties.flatMap((property: { code: string; options: { code: string }[] }) => [
+      property.code,
+      ...property.options.map((option) => option.code),
+    ]);
+    const word = (code: string) => new RegExp(`(^|[^A-Za-z0-9_])${code.replace(/[-]/g, '\\-')}([^A-Za-z0-9_]|$)`);
+
+    const { entries } = await wholeCallList('service_1_users');
+    expect(entries.length).toBeGreaterThan(0);
+    for (const { client, briefing } of entries) {
+      const type = client.relationshipType;
+      expect(briefing[0]).toBe(type ? `Тип отношений: ${type.name}${type.briefing ? ` — ${type.briefing}` : ''}` : 'Тип отношений не указан');
+      const services = client.properties.find((value) => value.property.code === 'used_service');
+      expect(services).toBeDefined();
+      expect(briefing).toContain(`Используемый сервис: ${services!.display}`);
+      expect(services!.display).toContain('Сервис 1');
+      // The rest are exactly the client's properties marked for the briefing, in card order.
+      expect(briefing.slice(1)).toEqual(
+        client.properties.filter((value) => value.property.showInBriefing).map((value) => `${value.property.name}: ${value.display}`),
+      );
+      for (const line of briefing) {
+        expect(line).not.toMatch(/\b(true|false)\b/);
+        for (const code of codes) expect(line).not.toMatch(word(code));
+      }
+    }
+    // «Рога и копыта» is briefed as the seed's Client A: both services, VIP.
+    const clientA = entries.find((entry) => entry.client.name === 'Рога и копыта');
+    expect(clientA?.briefing).toEqual([
+      'Тип отношений: Наш клиент — Уже работает с нами: говорите о сервисах, которыми пользуется, не предлагайте их заново.',
+      'Используемый сервис: Сервис 1, Сервис 2',
+      'VIP: Да',
+      'Отрасль: Оптовая торговля',
+    ]);
+  });
+
+  it('explains why a partner\'s client belongs to «Клиенты партнёров», in words', async () => {
+    const clientB = byName('ИП Ёлкин А. В.');
+    const { segment } = await server.gql(
+      `query($id: ID!) { segment(code: "partner_clients") { explain(clientId: $id) { matches reason parts { matches reason parts { reason } } } } }`,
+      { id: clientB.id },
+    );
+    expect(segment.explain.matches).toBe(true);
+    expect(segment.explain.reason).toContain('Клиенты партнёров');
+    expect(segment.explain.reason).toContain('входит');
+    expect(segment.explain.reason).not.toContain('не входит');
+    expect(segment.explain.parts).toHaveLength(1);
+    expect(segment.explain.parts[0]).toMatchObject({ matches: true, parts: [] });
+    expect(segment.explain.parts[0].reason).toContain('Тип отношений = Клиент партнёра');
+    expect(segment.explain.parts[0].reason).toMatch(/: да$/);
+
+    // And why «Рога и копыта», our own client, does not.
+    const { segment: other } = await server.gql(
+      `query($id: ID!) { segment(code: "partner_clients") { explain(clientId: $id) { matches reason parts { matches reason } } } }`,
+      { id: byName('Рога и копыта').id },
+    );
+    expect(other.explain.matches).toBe(false);
+    expect(other.explain.reason).toContain('не входит');
+    expect(other.explain.parts[0]).toMatchObject({ matches: false });
+    expect(other.explain.parts[0].reason).toContain('Тип отношений = Наш клиент');
+    expect(other.explain.parts[0].reason).toMatch(/: нет$/);
+  });
+
+  it('lists on «Рога и копыта»\'s card the segments it belongs to, and each segment agrees', async () => {
+    const clientA = byName('Рога и копыта');
+    const expected = Object.keys(SEGMENT_MEMBERS).filter((code) => SEGMENT_MEMBERS[code].member(clientA));
+    expect(expected).toEqual(['vip_moscow', 'service_1_users']);
+    const { client } = await server.gql(
+      `query($id: ID!) { client(id: $id) { segments { code name kind } } }`,
+      { id: clientA.id },
+    );
+    expect(client.segments).toEqual([
+      { code: 'vip_moscow', name: 'VIP-клиенты в Москве', kind: 'DYNAMIC' },
+      { code: 'service_1_users', name: 'Пользователи Сервиса 1', kind: 'DYNAMIC' },
+    ]);
+    for (const code of Object.keys(SEGMENT_MEMBERS)) {
+      const { segment } = await server.gql(
+        `query($code: String!, $id: ID!) { segment(code: $code) { explain(clientId: $id) { matches } } }`,
+        { code, id: clientA.id },
+      );
+      expect(segment.explain.matches).toBe(expected.includes(code));
     }
   });
 });

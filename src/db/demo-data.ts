@@ -5,12 +5,15 @@
  * It tells the seed's story: clients already using «Сервис 1» or «Сервис 2» (or both), partners'
  * clients whom nobody may call, competitors, prospects. Everything is written through the services,
  * so the demo data obeys the same checks as data written through the API, and it is generated from a
- * fixed seed so that every machine (and every test) sees the same clients.
+ * fixed seed so that every machine (and every test) sees the same clients. A few saved segments ask
+ * the story's questions: whom to offer Service 2, who the partners' clients are, who was in the New
+ * Year campaign.
  */
-import type { ClientInput, PropertyInput, PropertyValueInput, RelationshipTypeInput } from '../generated/graphql';
+import type { ClientInput, PropertyInput, PropertyValueInput, RelationshipTypeInput, SegmentInput } from '../generated/graphql';
 import { createClient } from '../modules/client/client.service';
 import { createProperty, createPropertySet, setPropertyOptionArchived } from '../modules/property/property.service';
 import { createRelationshipType } from '../modules/relationship-type/relationship-type.service';
+import { createSegment } from '../modules/segment/segment.service';
 import type { Db } from './connection';
 import { clients, propertySets, relationshipTypes } from './schema';
 
@@ -329,6 +332,8 @@ export function loadDemoData(db: Db): void {
     createClients(tx, new Random(DEMO_SEED));
     // Archived only now: an archived option cannot be written as a new value, yet old clients keep it.
     setPropertyOptionArchived(tx, 'used_service', DISCONTINUED_SERVICE, true);
+    // Last: a STATIC segment given a filter takes a snapshot of the clients matching it now.
+    createSegments(tx);
   });
 }
 
@@ -376,6 +381,56 @@ function createPropertyDefinitions(db: Db): void {
     { set: 'profile', code: 'tags', name: 'Метки', valueType: 'STRING', multiple: true },
   ];
   for (const input of definitions) createProperty(db, input);
+}
+
+// Segments
+
+/** The questions the seed's story asks, saved as segments; created in this order. */
+const SEGMENTS: readonly SegmentInput[] = [
+  {
+    code: 'offer_service_2',
+    name: 'Пользуются Сервисом 1 — предложить Сервис 2',
+    description: 'Уже работают с Сервисом 1, а Сервиса 2 у них ещё нет: кому звонить с предложением.',
+    kind: 'DYNAMIC',
+    filter: { property: { code: 'used_service', anyOf: ['service_1'], noneOf: ['service_2'] } },
+  },
+  {
+    code: 'vip_moscow',
+    name: 'VIP-клиенты в Москве',
+    description: 'VIP-клиенты из Москвы: личные встречи и приглашения на мероприятия.',
+    kind: 'DYNAMIC',
+    filter: {
+      and: [
+        { property: { code: 'vip', anyOf: ['true'] } },
+        { property: { code: 'region', anyOf: ['moscow'] } },
+      ],
+    },
+  },
+  {
+    code: 'partner_clients',
+    name: 'Клиенты партнёров',
+    description: 'Обслуживаются у наших партнёров: не беспокоим, вопросы решаем через партнёра.',
+    kind: 'DYNAMIC',
+    filter: { relationshipType: { in: ['partner_client'] } },
+  },
+  {
+    code: 'service_1_users',
+    name: 'Пользователи Сервиса 1',
+    description: 'Все, у кого есть Сервис 1, в том числе купившие его через партнёра: в список обзвона клиенты партнёров не попадут.',
+    kind: 'DYNAMIC',
+    filter: { property: { code: 'used_service', anyOf: ['service_1'] } },
+  },
+  {
+    code: 'new_year_campaign',
+    name: 'Новогодняя акция',
+    description: 'Участники новогодней акции: список зафиксирован при её запуске по меткам «Ёлка» и «новогодняя акция», дальше правится вручную.',
+    kind: 'STATIC',
+    filter: { property: { code: 'tags', anyOf: ['Ёлка', 'новогодняя акция'] } },
+  },
+];
+
+function createSegments(db: Db): void {
+  for (const input of SEGMENTS) createSegment(db, input);
 }
 
 // Clients
