@@ -8,6 +8,8 @@ import { createApp } from './server';
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  // A leftover rejection must never take the whole service down; it is logged to be fixed.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const db = openDatabase(config.dbPath, { synchronous: config.synchronous });
   migrateDatabase(db);
   if (config.demoData && loadDemoDataIfEmpty(db)) logger.info('loaded the demo company into an empty database');

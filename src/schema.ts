@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { isObjectType, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver, LocalDateResolver } from 'graphql-scalars';
 import type { Resolvers } from './generated/graphql';
 import { callListResolvers } from './modules/call-list/call-list.resolvers';
@@ -41,5 +41,30 @@ export const resolvers: Resolvers = mergeResolvers(
   callListResolvers,
 );
 
+/**
+ * graphql-js 16 leaves a sibling field's promise unhandled when a non-null field throws synchronously
+ * (several facets of a list of segments failing at once did it): an unhandled rejection that would
+ * bring Node down. Resolvers that throw hand their error back as a rejected promise instead, which
+ * the executor always awaits.
+ */
+function rejectInsteadOfThrowing(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve;
+      if (!resolve) continue;
+      field.resolve = (source, args, context, info) => {
+        try {
+          return resolve(source, args, context, info);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
+    }
+  }
+  return schema;
+}
+
 /** The executable schema: SDL, resolvers, and a role check on every root field. */
-export const buildSchema = (): GraphQLSchema => guardRootFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never }));
+export const buildSchema = (): GraphQLSchema =>
+  rejectInsteadOfThrowing(guardRootFields(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as never })));

@@ -101,13 +101,22 @@ function costLimitPlugin(): ApolloServerPlugin<GraphQLContext> {
     async requestDidStart({ schema }) {
       return {
         async didResolveOperation({ request, document }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [pageAwareEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [pageAwareEstimator, simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // getComplexity coerces the variables itself; a value of the wrong type is the caller's mistake.
+            if (error instanceof GraphQLError) {
+              throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            }
+            throw error;
+          }
           if (cost > LIMITS.maxCost) {
             throw new GraphQLError(
               `Operation is too costly: estimated ${cost}, at most ${LIMITS.maxCost} (a page multiplies what is under it by its size; ask for smaller pages or fewer fields)`,

@@ -78,17 +78,18 @@ describe('DYNAMIC segments', () => {
     await createSegment({ code: 'a', name: 'A', kind: 'DYNAMIC', filter: { contactable: true } });
     await createSegment({ code: 'b', name: 'B', kind: 'DYNAMIC', filter: { segment: 'a' } });
     await createSegment({ code: 'c', name: 'C', kind: 'DYNAMIC', filter: { or: [{ segment: 'b' }, { ids: ['1'] }] } });
-    for (const [code, filter] of [
-      ['a', { segment: 'a' }],
-      ['a', { not: { segment: 'c' } }],
-      ['b', { and: [{ segment: 'c' }] }],
+    for (const [code, filter, field] of [
+      ['a', { segment: 'a' }, 'input.filter.segment'],
+      ['a', { not: { segment: 'c' } }, 'input.filter.not.segment'],
+      ['b', { and: [{ segment: 'c' }] }, 'input.filter.and.0.segment'],
     ] as const) {
       const error = onlyError(await server.request(`mutation($code: String!, $filter: ClientFilter) { updateSegment(code: $code, input: { filter: $filter }) { id } }`, { code, filter }));
-      expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(error.message).toContain('refer to itself');
     }
     const self = onlyError(await server.request(`mutation { createSegment(input: { code: "d", name: "D", kind: DYNAMIC, filter: { segment: "d" } }) { id } }`));
     expect(self.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.filter.segment' });
+    expect(self.message).toContain('refer to itself');
     expect((await server.gql(`{ segment(code: "a") { filter } }`)).segment.filter).toEqual({ contactable: true });
   });
 });

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { Db } from '../../db/connection';
 import type { PropertyRow, SegmentRow } from '../../db/schema';
 import { badInput } from '../../errors';
@@ -52,6 +53,8 @@ class FilterResolver {
 
   /** Codes of the segments being resolved (and the one being saved): meeting one again is a cycle. */
   private readonly segmentsInProgress: string[];
+  /** While resolving a saved segment's filter: the caller's path of the `segment` that named it. */
+  private savedSegmentPath: string | null = null;
 
   constructor(
     private readonly db: Db,
@@ -163,23 +166,39 @@ class FilterResolver {
 
   private segment(code: string, path: string, depth: number): FilterNode {
     this.count(path);
+    this.assertNoCycle(code, path);
     const segment = findSegmentByCode(this.db, code);
     if (!segment) throw badInput(`Unknown segment "${code}"`, path, { value: code });
     return this.segmentNode(segment, path, depth);
   }
 
+  private assertNoCycle(code: string, path: string): void {
+    if (!this.segmentsInProgress.includes(code)) return;
+    const chain = [...this.segmentsInProgress.slice(this.segmentsInProgress.indexOf(code)), code];
+    throw badInput(`Segment "${code}" would refer to itself: ${chain.join(' → ')}`, path, { value: code });
+  }
+
+  /**
+   * A saved segment's own filter is resolved in place. Its paths exist only inside the saved filter,
+   * so any mistake found there is reported at the caller's `segment` field, which is what they wrote.
+   */
   segmentNode(segment: SegmentRow, path: string, depth: number): FilterNode {
     if (segment.kind === 'STATIC') return { kind: 'segmentMembers', segment };
-    if (this.segmentsInProgress.includes(segment.code)) {
-      const chain = [...this.segmentsInProgress.slice(this.segmentsInProgress.indexOf(segment.code)), segment.code];
-      throw badInput(`Segment "${segment.code}" would refer to itself: ${chain.join(' → ')}`, path, { value: segment.code });
-    }
+    this.assertNoCycle(segment.code, path);
+    const outermost = this.savedSegmentPath === null;
+    if (outermost) this.savedSegmentPath = path;
     this.segmentsInProgress.push(segment.code);
     try {
       const saved = JSON.parse(segment.filterJson ?? '{}') as ClientFilter;
       return { kind: 'segment', segment, part: this.resolve(saved, path, depth + 1) };
+    } catch (error) {
+      if (outermost && error instanceof GraphQLError && error.extensions.field !== path) {
+        throw new GraphQLError(error.message, { extensions: { ...error.extensions, field: path } });
+      }
+      throw error;
     } finally {
       this.segmentsInProgress.pop();
+      if (outermost) this.savedSegmentPath = null;
     }
   }
 
