@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           FacetBucket: '../modules/client/client.models#FacetBucketModel',
           RelationshipTypeCount: '../modules/client/client.models#RelationshipTypeCountModel',
           Segment: '../db/schema#SegmentRow',
+          ClientChange: '../db/schema#ClientChangeRow',
           FilterExplanation: '../modules/filter/filter-explain#FilterExplanationModel',
           CallListEntry: '../modules/call-list/call-list.models#CallListEntryModel',
           CallListEdge: '../modules/call-list/call-list.models#CallListEdgeModel',

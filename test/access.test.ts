@@ -11,7 +11,7 @@ const ADMIN_MUTATIONS = [
 ];
 const EDITOR_MUTATIONS = [
   'createClient', 'updateClient', 'deleteClient', 'setClientProperty', 'addClientPropertyValues', 'removeClientPropertyValues',
-  'createSegment', 'updateSegment', 'deleteSegment', 'addSegmentMembers', 'removeSegmentMembers',
+  'createSegment', 'updateSegment', 'deleteSegment', 'addSegmentMembers', 'removeSegmentMembers', 'importClients', 'updateClients',
 ];
 
 const schema = buildSchema();

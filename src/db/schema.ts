@@ -179,6 +179,26 @@ export const segmentMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.segmentId, t.clientId] }), index('segment_members_client_idx').on(t.clientId)],
 );
 
+/**
+ * Every change of a client: its creation and each field or property whose data changed, with who and
+ * when. Values are JSON arrays in the canonical form of PropertyValue.values. Gone with the client.
+ */
+export const clientChanges = sqliteTable(
+  'client_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    actor: text('actor'),
+    field: text('field').notNull(),
+    beforeJson: text('before_json').notNull(),
+    afterJson: text('after_json').notNull(),
+  },
+  (t) => [index('client_changes_client_idx').on(t.clientId, t.id)],
+);
+
 /** API tokens, stored only as SHA-256 hashes; `name` is the actor recorded in history. */
 export const apiTokens = sqliteTable(
   'api_tokens',
@@ -206,4 +226,5 @@ export type ClientPropertyValueRow = typeof clientPropertyValues.$inferSelect;
 export type PropertyValueType = PropertyRow['valueType'];
 export type SegmentRow = typeof segments.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type ClientChangeRow = typeof clientChanges.$inferSelect;
 export type Role = ApiTokenRow['role'];

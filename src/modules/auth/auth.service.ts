@@ -12,6 +12,9 @@ export interface Viewer {
   role: Role;
 }
 
+/** Who a change is recorded as made by. */
+export const actorOf = (viewer: Viewer | null): string | null => viewer?.name ?? null;
+
 /** The actor name of the ADMIN_TOKEN from the environment. */
 export const ENV_ADMIN_NAME = 'ADMIN_TOKEN';
 

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
-import { clientPropertyValues, clients, propertyOptions, type ClientRow } from '../../db/schema';
+import { clientChanges, clientPropertyValues, clients, propertyOptions, type ClientChangeRow, type ClientRow } from '../../db/schema';
 import type { StoredValue } from '../property/property-values';
 import { afterCursorCondition, orderByClause, type ClientOrdering } from './client-order';
 
@@ -147,4 +147,107 @@ export function insertValues(db: Db, clientId: number, propertyId: number, value
   db.insert(clientPropertyValues)
     .values(values.map((value) => ({ clientId, propertyId, ...value })))
     .run();
+}
+
+// History
+
+export interface NewClientChange {
+  clientId: number;
+  at: number;
+  actor: string | null;
+  field: string;
+  before: readonly string[];
+  after: readonly string[];
+}
+
+export function insertChanges(db: Db, changes: readonly NewClientChange[]): void {
+  for (let start = 0; start < changes.length; start += 500) {
+    db.insert(clientChanges)
+      .values(
+        changes.slice(start, start + 500).map((change) => ({
+          clientId: change.clientId,
+          at: change.at,
+          actor: change.actor,
+          field: change.field,
+          beforeJson: JSON.stringify(change.before),
+          afterJson: JSON.stringify(change.after),
+        })),
+      )
+      .run();
+  }
+}
+
+/** The newest `limit` changes of each client, newest first, in one statement. */
+export function changesByClientIds(db: Db, clientIds: readonly number[], limit: number): ClientChangeRow[] {
+  const ranked = db
+    .select({
+      id: clientChanges.id,
+      clientId: clientChanges.clientId,
+      at: clientChanges.at,
+      actor: clientChanges.actor,
+      field: clientChanges.field,
+      beforeJson: clientChanges.beforeJson,
+      afterJson: clientChanges.afterJson,
+      rank: sql<number>`row_number() over (partition by ${clientChanges.clientId} order by ${clientChanges.id} desc)`.as('rank'),
+    })
+    .from(clientChanges)
+    .where(inArray(clientChanges.clientId, [...clientIds]))
+    .as('ranked');
+  return db
+    .select({
+      id: ranked.id,
+      clientId: ranked.clientId,
+      at: ranked.at,
+      actor: ranked.actor,
+      field: ranked.field,
+      beforeJson: ranked.beforeJson,
+      afterJson: ranked.afterJson,
+    })
+    .from(ranked)
+    .where(sql`${ranked.rank} <= ${limit}`)
+    .orderBy(asc(ranked.clientId), sql`${ranked.id} desc`)
+    .all();
+}
+
+/** Clients by externalId, for upserts: one statement for any number of ids. */
+export const clientsByExternalIds = (db: Db, externalIds: readonly string[]): ClientRow[] =>
+  externalIds.length === 0
+    ? []
+    : db
+        .select()
+        .from(clients)
+        .where(sql`${clients.externalId} in (select value from json_each(${JSON.stringify(externalIds)}))`)
+        .all();
+
+/** Every value of the given clients, for many clients at once (chunks keep the statement small). */
+export function valueRowsOfClients(db: Db, clientIds: readonly number[]): ClientValueRow[] {
+  const rows: ClientValueRow[] = [];
+  for (let start = 0; start < clientIds.length; start += 5000) {
+    const chunk = JSON.stringify(clientIds.slice(start, start + 5000));
+    rows.push(
+      ...db
+        .select({
+          clientId: clientPropertyValues.clientId,
+          propertyId: clientPropertyValues.propertyId,
+          valueKey: clientPropertyValues.valueKey,
+          optionId: clientPropertyValues.optionId,
+        })
+        .from(clientPropertyValues)
+        .where(sql`${clientPropertyValues.clientId} in (select value from json_each(${chunk}))`)
+        .all(),
+    );
+  }
+  return rows;
+}
+
+export const idsOfClients = (db: Db, where: SQL | undefined): number[] =>
+  db.select({ id: clients.id }).from(clients).where(where).orderBy(asc(clients.id)).all().map((row) => row.id);
+
+export function clientsByIdList(db: Db, ids: readonly number[]): ClientRow[] {
+  const rows: ClientRow[] = [];
+  for (let start = 0; start < ids.length; start += 5000) {
+    const chunk = JSON.stringify(ids.slice(start, start + 5000));
+    rows.push(...db.select().from(clients).where(sql`${clients.id} in (select value from json_each(${chunk}))`).all());
+  }
+  return rows;
 }

@@ -7,7 +7,9 @@ import { formatRowId, parseRowId } from '../shared/ids';
 import { compileClientFilter } from '../filter/filter.sql';
 import { resolveClientFilter } from '../filter/filter.resolve';
 import { propertyFacets, relationshipTypeCounts } from './client-facets';
-import { clientConnection } from './client-page';
+import { actorOf } from '../auth/auth.service';
+import * as bulk from './client-bulk.service';
+import { clientConnection, validatePageSize } from './client-page';
 import { contactExclusions } from './contact';
 import type { PropertyValueModel } from './client.models';
 import * as repo from './client.repo';
@@ -52,15 +54,17 @@ export const clientResolvers: Resolvers = {
       clientConnection(db, { ...page, where: compileClientFilter(resolveClientFilter(db, filter)) }),
   },
   Mutation: {
-    createClient: (_, { input }, { db }) => service.createClient(db, input),
-    updateClient: (_, { id, input }, { db }) => service.updateClient(db, id, input),
+    createClient: (_, { input }, { db, viewer }) => service.createClient(db, input, actorOf(viewer)),
+    updateClient: (_, { id, input }, { db, viewer }) => service.updateClient(db, id, input, actorOf(viewer)),
     deleteClient: (_, { id }, { db }) => service.deleteClient(db, id),
-    setClientProperty: (_, { clientId, code, values }, { db }) =>
-      service.changeClientPropertyValues(db, clientId, code, values, 'set'),
-    addClientPropertyValues: (_, { clientId, code, values }, { db }) =>
-      service.changeClientPropertyValues(db, clientId, code, values, 'add'),
-    removeClientPropertyValues: (_, { clientId, code, values }, { db }) =>
-      service.changeClientPropertyValues(db, clientId, code, values, 'remove'),
+    setClientProperty: (_, { clientId, code, values }, { db, viewer }) =>
+      service.changeClientPropertyValues(db, clientId, code, values, 'set', actorOf(viewer)),
+    addClientPropertyValues: (_, { clientId, code, values }, { db, viewer }) =>
+      service.changeClientPropertyValues(db, clientId, code, values, 'add', actorOf(viewer)),
+    removeClientPropertyValues: (_, { clientId, code, values }, { db, viewer }) =>
+      service.changeClientPropertyValues(db, clientId, code, values, 'remove', actorOf(viewer)),
+    importClients: (_, { rows }, { db, viewer }) => bulk.importClients(db, rows, actorOf(viewer)),
+    updateClients: (_, { filter, input }, { db, viewer }) => bulk.updateClients(db, filter, input, actorOf(viewer)),
   },
   Client: {
     id: (client) => formatRowId(client.id),
@@ -74,8 +78,14 @@ export const clientResolvers: Resolvers = {
       const values = await propertyValuesOf(context, client.id);
       return values.find((value) => value.property.id === property.id) ?? null;
     },
+    history: (client, { first }, { loaders }) => loaders.historyByClientId(validatePageSize(first)).load(client.id),
     createdAt: (client) => new Date(client.createdAt),
     updatedAt: (client) => new Date(client.updatedAt),
+  },
+  ClientChange: {
+    at: (change) => new Date(change.at),
+    before: (change) => JSON.parse(change.beforeJson) as string[],
+    after: (change) => JSON.parse(change.afterJson) as string[],
   },
   PropertyValue: {
     property: (model) => model.property,

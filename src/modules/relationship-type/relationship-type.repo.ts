@@ -34,16 +34,15 @@ export const updateRelationshipTypeRow = (db: Db, id: number, changes: Relations
     ? db.select().from(relationshipTypes).where(eq(relationshipTypes.id, id)).get()!
     : db.update(relationshipTypes).set(changes).where(eq(relationshipTypes.id, id)).returning().get();
 
-/** Moves every client of one type to another, returning the ids of the clients moved. */
-export function reassignClientsOfRelationshipType(db: Db, fromId: number, toId: number, now: number): number[] {
+/** Moves every client of one type to another, returning the clients moved with their new updatedAt. */
+export function reassignClientsOfRelationshipType(db: Db, fromId: number, toId: number, now: number): { id: number; updatedAt: number }[] {
   return db
     .update(clients)
     // updatedAt moves forward with every change, even within one millisecond of the last one.
     .set({ relationshipTypeId: toId, updatedAt: sql`max(${now}, ${clients.updatedAt} + 1)` })
     .where(eq(clients.relationshipTypeId, fromId))
-    .returning({ id: clients.id })
-    .all()
-    .map((row) => row.id);
+    .returning({ id: clients.id, updatedAt: clients.updatedAt })
+    .all();
 }
 
 export const deleteRelationshipTypeRow = (db: Db, id: number): void => {

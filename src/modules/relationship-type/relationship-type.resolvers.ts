@@ -1,4 +1,5 @@
 import type { Resolvers } from '../../generated/graphql';
+import { actorOf } from '../auth/auth.service';
 import { formatRowId } from '../shared/ids';
 import * as repo from './relationship-type.repo';
 import * as service from './relationship-type.service';
@@ -11,8 +12,8 @@ export const relationshipTypeResolvers: Resolvers = {
   Mutation: {
     createRelationshipType: (_, { input }, { db }) => service.createRelationshipType(db, input),
     updateRelationshipType: (_, { code, input }, { db }) => service.updateRelationshipType(db, code, input),
-    deleteRelationshipType: (_, { code, reassignTo }, { db }) => {
-      service.deleteRelationshipType(db, code, reassignTo);
+    deleteRelationshipType: (_, { code, reassignTo }, { db, viewer }) => {
+      service.deleteRelationshipType(db, code, reassignTo, actorOf(viewer));
       return true;
     },
   },

@@ -4,6 +4,7 @@ import { badInput, conflict, notFound } from '../../errors';
 import type { RelationshipTypeInput, RelationshipTypePatch } from '../../generated/graphql';
 import { assertCode, isGiven, optionalText, requiredText } from '../shared/validation';
 import { assertNotReferencedBySegments } from '../segment/segment-references';
+import { insertChanges } from '../client/client.repo';
 import * as repo from './relationship-type.repo';
 
 export function requireRelationshipType(db: Db, code: string, field: string, asInput = false): RelationshipTypeRow {
@@ -52,8 +53,15 @@ export interface RelationshipTypeDeletion {
   reassignedTo: RelationshipTypeRow | null;
 }
 
+const CHUNK = 500;
+
 /** Deleting a type in use needs `reassignTo`: clients are never left pointing at nothing by accident. */
-export function deleteRelationshipType(db: Db, code: string, reassignTo: string | null | undefined): RelationshipTypeDeletion {
+export function deleteRelationshipType(
+  db: Db,
+  code: string,
+  reassignTo: string | null | undefined,
+  actor: string | null = null,
+): RelationshipTypeDeletion {
   return db.transaction((tx) => {
     const row = requireRelationshipType(tx, code, 'code');
     // Not even with reassignTo: a saved segment naming the type would silently change meaning.
@@ -73,7 +81,22 @@ export function deleteRelationshipType(db: Db, code: string, reassignTo: string 
           { clientCount: inUse },
         );
       }
-      reassignedClientIds = repo.reassignClientsOfRelationshipType(tx, row.id, target.id, Date.now());
+      const moved = repo.reassignClientsOfRelationshipType(tx, row.id, target.id, Date.now());
+      reassignedClientIds = moved.map((client) => client.id);
+      // Moving clients is a change of each of them, kept in their history like any other.
+      for (let start = 0; start < moved.length; start += CHUNK) {
+        insertChanges(
+          tx,
+          moved.slice(start, start + CHUNK).map((client) => ({
+            clientId: client.id,
+            at: client.updatedAt,
+            actor,
+            field: 'relationshipType',
+            before: [row.code],
+            after: [target!.code],
+          })),
+        );
+      }
     }
     repo.deleteRelationshipTypeRow(tx, row.id);
     return { deleted: row, reassignedClientIds, reassignedTo: target };
