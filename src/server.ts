@@ -13,9 +13,11 @@ import { createComplexityDirective, getComplexity, simpleEstimator, type Complex
 
 import { createContext, type GraphQLContext } from './context';
 import type { Db } from './db/connection';
+import { graphiqlRouter } from './graphiql';
 import { LIMITS } from './limits';
 import { createLogger, type Logger } from './logger';
 import { authenticate, unauthenticated, type Viewer } from './modules/auth/auth.service';
+import { exportRouter } from './modules/export/export.routes';
 import { buildSchema } from './schema';
 
 export const MAX_BODY_BYTES = LIMITS.maxBodyBytes;
@@ -165,8 +167,9 @@ export async function createApp({ db, logger = createLogger(), adminToken }: App
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const schema = buildSchema();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo's default landing page loads from a CDN, which users without internet cannot reach.
@@ -195,6 +198,9 @@ export async function createApp({ db, logger = createLogger(), adminToken }: App
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.use(exportRouter(db, schema, adminToken, logger));
+  // Before the token check: the page asks for a token itself and holds no data.
+  app.use(graphiqlRouter());
   app.use(
     '/graphql',
     express.json({ limit: LIMITS.maxBodyBytes }),

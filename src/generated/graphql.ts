@@ -428,6 +428,7 @@ export type MutationDeleteSegmentArgs = {
 
 
 export type MutationImportClientsArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
   rows: Array<ClientInput>;
 };
 
@@ -1193,7 +1194,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   deletePropertySet?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeletePropertySetArgs, 'code'>>;
   deleteRelationshipType?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRelationshipTypeArgs, 'code'>>;
   deleteSegment?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteSegmentArgs, 'code'>>;
-  importClients?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportClientsArgs, 'rows'>>;
+  importClients?: Resolver<ResolversTypes['ImportResult'], ParentType, ContextType, RequireFields<MutationImportClientsArgs, 'dryRun' | 'rows'>>;
   removeClientPropertyValues?: Resolver<ResolversTypes['Client'], ParentType, ContextType, RequireFields<MutationRemoveClientPropertyValuesArgs, 'clientId' | 'code' | 'values'>>;
   removeSegmentMembers?: Resolver<ResolversTypes['Segment'], ParentType, ContextType, RequireFields<MutationRemoveSegmentMembersArgs, 'clientIds' | 'code'>>;
   setClientProperty?: Resolver<ResolversTypes['Client'], ParentType, ContextType, RequireFields<MutationSetClientPropertyArgs, 'clientId' | 'code' | 'values'>>;

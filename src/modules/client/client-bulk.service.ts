@@ -41,7 +41,7 @@ export interface ImportResult {
  * once; with any bad row nothing is written and every bad row is reported, so a script sees all of
  * its mistakes at once.
  */
-export function importClients(db: Db, rows: readonly ClientInput[], actor: string | null): ImportResult {
+export function importClients(db: Db, rows: readonly ClientInput[], actor: string | null, dryRun = false): ImportResult {
   if (rows.length === 0) throw badInput('rows must not be an empty list', 'rows');
   if (rows.length > MAX_IMPORT_ROWS) throw badInput(`rows has more than ${MAX_IMPORT_ROWS} items; import in parts`, 'rows');
   return db.transaction((tx) => {
@@ -69,6 +69,10 @@ export function importClients(db: Db, rows: readonly ClientInput[], actor: strin
       }
     });
     if (errors.length > 0) return { created: 0, updated: 0, errors };
+    if (dryRun) {
+      const updates = prepared.filter((row) => row.existing).length;
+      return { created: prepared.length - updates, updated: updates, errors: [] };
+    }
 
     const meta: WriteMeta = { actor, now: Date.now() };
     let created = 0;

@@ -63,7 +63,7 @@ export const clientResolvers: Resolvers = {
       service.changeClientPropertyValues(db, clientId, code, values, 'add', actorOf(viewer)),
     removeClientPropertyValues: (_, { clientId, code, values }, { db, viewer }) =>
       service.changeClientPropertyValues(db, clientId, code, values, 'remove', actorOf(viewer)),
-    importClients: (_, { rows }, { db, viewer }) => bulk.importClients(db, rows, actorOf(viewer)),
+    importClients: (_, { rows, dryRun }, { db, viewer }) => bulk.importClients(db, rows, actorOf(viewer), dryRun ?? false),
     updateClients: (_, { filter, input }, { db, viewer }) => bulk.updateClients(db, filter, input, actorOf(viewer)),
   },
   Client: {
