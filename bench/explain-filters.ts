@@ -68,8 +68,9 @@ if (require.main === module) {
   console.info(`| filter | matches | page 50 ms | count ms | 2 facets ms |`);
   console.info(`|---|---:|---:|---:|---:|`);
   for (const [label, filter] of Object.entries(SAMPLE_FILTERS)) {
-    const where = compileClientFilter(resolveClientFilter(db, filter));
-    const [connection, pageMs] = timed(() => clientConnection(db, { where, first: 50 }));
+    const node = resolveClientFilter(db, filter);
+    const where = compileClientFilter(node);
+    const [connection, pageMs] = timed(() => clientConnection(db, { filter: node, first: 50 }, null));
     const [count, countMs] = timed(() => connection.countAll());
     const [, facetMs] = timed(() => propertyFacets(connection, ['used_service', 'region']));
     console.info(`| ${label} | ${count} | ${pageMs.toFixed(1)} | ${countMs.toFixed(1)} | ${facetMs.toFixed(1)} |`);

@@ -7,6 +7,8 @@ export interface Config {
   /** Accepted as an admin token (scripts, CI); unset: only tokens made with `npm run token`. */
   adminToken: string | undefined;
   logLevel: string;
+  /** Serve GET /metrics (ADMIN only) for the benchmark; off, the route does not exist. */
+  metrics: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -58,5 +60,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     synchronous: parseSynchronous(env.DB_SYNCHRONOUS),
     adminToken: parseAdminToken(env.ADMIN_TOKEN),
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    metrics: parseBoolean('METRICS', env.METRICS, false),
   };
 }

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   migrateDatabase(db);
   if (config.demoData && loadDemoDataIfEmpty(db)) logger.info('loaded the demo company into an empty database');
   const firstToken = createFirstAdminTokenIfNone(db, config.adminToken);
-  const { httpServer, apollo } = await createApp({ db, logger, adminToken: config.adminToken });
+  const { httpServer, apollo } = await createApp({ db, logger, adminToken: config.adminToken, metrics: config.metrics });
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -12,9 +12,11 @@ import { getDirectiveValues, GraphQLError, type GraphQLFormattedError, type Vali
 import { createComplexityDirective, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
 import { createContext, type GraphQLContext } from './context';
-import type { Db } from './db/connection';
+import type { Connection } from './db/connection';
+import { ClientIndex } from './modules/client-index/client-index';
 import { graphiqlRouter } from './graphiql';
 import { LIMITS } from './limits';
+import { metricsRouter } from './metrics';
 import { createLogger, type Logger } from './logger';
 import { authenticate, unauthenticated, type Viewer } from './modules/auth/auth.service';
 import { exportRouter } from './modules/export/export.routes';
@@ -23,10 +25,14 @@ import { buildSchema } from './schema';
 export const MAX_BODY_BYTES = LIMITS.maxBodyBytes;
 
 export interface AppOptions {
-  db: Db;
+  db: Connection;
+  /** Answer filters, counts and facets from the in-memory client index (default) or from SQL alone. */
+  clientIndex?: boolean;
   logger?: Logger;
   /** ADMIN_TOKEN from the environment, accepted as an admin token. */
   adminToken?: string;
+  /** Serve GET /metrics for the benchmark (METRICS=true); off by default. */
+  metrics?: boolean;
 }
 
 declare module 'express-serve-static-core' {
@@ -161,9 +167,11 @@ export interface App {
   app: express.Express;
   httpServer: http.Server;
   apollo: ApolloServer<GraphQLContext>;
+  clientIndex: ClientIndex | null;
 }
 
-export async function createApp({ db, logger = createLogger(), adminToken }: AppOptions): Promise<App> {
+export async function createApp({ db, logger = createLogger(), adminToken, metrics = false, clientIndex: useIndex = true }: AppOptions): Promise<App> {
+  const clientIndex = useIndex ? new ClientIndex(db) : null;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -198,6 +206,7 @@ export async function createApp({ db, logger = createLogger(), adminToken }: App
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (metrics) app.use(metricsRouter(db, adminToken));
   app.use(exportRouter(db, schema, adminToken, logger));
   // Before the token check: the page asks for a token itself and holds no data.
   app.use(graphiqlRouter());
@@ -211,8 +220,8 @@ export async function createApp({ db, logger = createLogger(), adminToken }: App
       const error = unauthenticated();
       res.status(401).json({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
     },
-    expressMiddleware(apollo, { context: async ({ req }) => createContext(db, req.viewer, req.requestId) }),
+    expressMiddleware(apollo, { context: async ({ req }) => createContext(db, clientIndex, req.viewer, req.requestId) }),
   );
   app.use(answerHttpErrorsAsJson(logger));
-  return { app, httpServer, apollo };
+  return { app, httpServer, apollo, clientIndex };
 }

@@ -4,6 +4,7 @@ import { closeDatabase, migrateDatabase, openDatabase, type Connection } from '.
 import type { Role } from '../../src/db/schema';
 import type { Logger } from '../../src/logger';
 import { createToken } from '../../src/modules/auth/auth.service';
+import type { ClientIndex } from '../../src/modules/client-index/client-index';
 import { createApp } from '../../src/server';
 
 export interface GraphQLResponse<T = any> {
@@ -19,6 +20,8 @@ export interface RequestOptions {
 export interface TestServer {
   url: string;
   db: Connection;
+  /** The server's client index (null when started with the SQL path only). */
+  clientIndex: ClientIndex | null;
   /** An ADMIN token the requests carry by default. */
   adminToken: string;
   /** Lines the server logged, for asserting what reached the log. */
@@ -29,18 +32,18 @@ export interface TestServer {
   request<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
   /** Like request, but fails the test on any error and returns `data`. */
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<T>;
-  /** Counts the SQL statements the server prepares while `work` runs. */
+  /** Counts the SQL statements the server prepares while `work` runs (after a warm-up read). */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   close(): Promise<void>;
 }
 
 /** A real server on an ephemeral port over a fresh, migrated database (in memory unless a path is given). */
-export async function startTestServer(options: { dbPath?: string; adminToken?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: { dbPath?: string; adminToken?: string; clientIndex?: boolean } = {}): Promise<TestServer> {
   const db = openDatabase(options.dbPath ?? ':memory:');
   migrateDatabase(db);
   const logs: string[] = [];
   const logger: Logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const { httpServer, apollo } = await createApp({ db, logger, adminToken: options.adminToken });
+  const { httpServer, apollo, clientIndex } = await createApp({ db, logger, adminToken: options.adminToken, clientIndex: options.clientIndex });
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -68,6 +71,7 @@ export async function startTestServer(options: { dbPath?: string; adminToken?: s
   return {
     url,
     db,
+    clientIndex,
     adminToken,
     logs,
     tokenFor,
@@ -78,6 +82,9 @@ export async function startTestServer(options: { dbPath?: string; adminToken?: s
       return response.data as T;
     },
     async countStatements(work) {
+      // A read first, so that the client index has taken in earlier writes: their one-off cost
+      // belongs to the writes, not to the request being measured.
+      await request('{ clients(first: 1) { totalCount } }');
       recording = [];
       try {
         const result = await work();

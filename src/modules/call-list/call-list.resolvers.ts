@@ -23,7 +23,7 @@ async function briefing(context: GraphQLContext, client: ClientRow): Promise<str
 
 export const callListResolvers: Resolvers = {
   Query: {
-    callList: (_, args, { db }) => callList(db, args),
+    callList: (_, args, { db, clientIndex }) => callList(db, args, clientIndex),
   },
   CallListConnection: {
     edges: ({ page }) => page.edges.map((edge) => ({ cursor: edge.cursor, node: { client: edge.node } })),

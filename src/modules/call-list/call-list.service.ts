@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
 import type { ClientFilter } from '../../generated/graphql';
+import type { ClientIndex } from '../client-index/client-index';
 import { clientConnection } from '../client/client-page';
 import {
   DO_NOT_CONTACT_CODE,
@@ -24,16 +25,15 @@ export interface CallListArgs {
 }
 
 /** The segment and/or filter's clients that may be contacted, and counts of those left out, by reason. */
-export function callList(db: Db, args: CallListArgs): CallListConnectionModel {
+export function callList(db: Db, args: CallListArgs, index: ClientIndex | null): CallListConnectionModel {
   const parts: FilterNode[] = [];
   if (args.segment !== null && args.segment !== undefined) {
     parts.push(resolveSegment(db, requireSegment(db, args.segment, 'segment', true), 'segment'));
   }
   parts.push(resolveClientFilter(db, args.filter, 'filter'));
   const base: FilterNode = { kind: 'and', parts };
-  const contactable = compileClientFilter({ kind: 'and', parts: [base, { kind: 'contactable' }] }) as SQL;
   const excluded = compileClientFilter({ kind: 'and', parts: [base, { kind: 'not', part: { kind: 'contactable' } }] }) as SQL;
-  const page = clientConnection(db, { where: contactable, first: args.first, after: args.after });
+  const page = clientConnection(db, { filter: { kind: 'and', parts: [base, { kind: 'contactable' }] }, first: args.first, after: args.after }, index);
   let exclusions: ReturnType<typeof countExclusions> | undefined;
   return { page, exclusions: () => (exclusions ??= countExclusions(db, excluded)) };
 }

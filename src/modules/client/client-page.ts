@@ -1,10 +1,12 @@
-import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
 import { badInput } from '../../errors';
 import type { ClientOrder } from '../../generated/graphql';
 import { decodeCursor, encodeCursor, resolveClientOrdering } from './client-order';
 import type { ClientConnectionModel } from './client.models';
 import { countClients, pageOfClients } from './client.repo';
+import type { ClientIndex } from '../client-index/client-index';
+import { compileClientFilter } from '../filter/filter.sql';
+import type { FilterNode } from '../filter/filter.types';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -18,24 +20,35 @@ export function validatePageSize(first: number | null | undefined, field = 'firs
 }
 
 export interface ClientPageArgs {
-  where?: SQL;
+  filter: FilterNode;
   orderBy?: readonly ClientOrder[] | null;
   first?: number | null;
   after?: string | null;
 }
 
-/** A Relay page of the clients matching `where`: keyset paging, so inserts and deletes never shift it. */
-export function clientConnection(db: Db, args: ClientPageArgs): ClientConnectionModel {
+/**
+ * A Relay page of the clients a filter selects: keyset paging, so inserts and deletes never shift
+ * it. With the client index, the selection is a bitmap (count and aggregates need no rows) and SQLite
+ * only orders and pages it; without, the whole filter runs as SQL.
+ */
+export function clientConnection(db: Db, args: ClientPageArgs, index: ClientIndex | null): ClientConnectionModel {
   const limit = validatePageSize(args.first);
   const ordering = resolveClientOrdering(db, args.orderBy);
   const after = args.after ? decodeCursor(ordering, args.after) : undefined;
-  const rows = pageOfClients(db, { where: args.where, ordering, after, limit: limit + 1 });
-  const page = rows.slice(0, limit);
+  const edgesOf = (rows: ReturnType<typeof pageOfClients>) =>
+    rows.slice(0, limit).map((row) => ({ cursor: encodeCursor(ordering, row.position), node: row.client }));
+  if (index) {
+    const bitmap = index.evaluate(args.filter);
+    const rows = index.withSelectionCondition(bitmap, (where) => pageOfClients(db, { where, ordering, after, limit: limit + 1 }));
+    return { edges: edgesOf(rows), hasNextPage: rows.length > limit, selection: { db, where: undefined, index, bitmap }, countAll: () => bitmap.size };
+  }
+  const where = compileClientFilter(args.filter);
+  const rows = pageOfClients(db, { where, ordering, after, limit: limit + 1 });
   let total: number | undefined;
   return {
-    edges: page.map((row) => ({ cursor: encodeCursor(ordering, row.position), node: row.client })),
+    edges: edgesOf(rows),
     hasNextPage: rows.length > limit,
-    selection: { db, where: args.where },
-    countAll: () => (total ??= countClients(db, args.where)),
+    selection: { db, where },
+    countAll: () => (total ??= countClients(db, where)),
   };
 }

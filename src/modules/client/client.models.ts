@@ -1,5 +1,7 @@
 import type { SQL } from 'drizzle-orm';
+import type { RoaringBitmap32 } from 'roaring';
 import type { Db } from '../../db/connection';
+import type { ClientIndex } from '../client-index/client-index';
 import type { ClientRow, PropertyOptionRow, PropertyRow, RelationshipTypeRow } from '../../db/schema';
 
 /** All values one client holds for one property, as the PropertyValue type reads them. */
@@ -16,10 +18,15 @@ export interface ClientEdgeModel {
   node: ClientRow;
 }
 
-/** The clients a connection selects: the filter's SQL condition (undefined: every client). */
+/**
+ * The clients a connection selects: with the client index, a bitmap of them; without, the filter's
+ * SQL condition (undefined: every client).
+ */
 export interface ClientSelection {
   db: Db;
   where: SQL | undefined;
+  index?: ClientIndex;
+  bitmap?: RoaringBitmap32;
 }
 
 /** A page of clients; aggregates over the whole selection are computed only when asked for. */

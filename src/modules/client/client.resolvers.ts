@@ -4,7 +4,6 @@ import { badInput } from '../../errors';
 import type { Resolvers } from '../../generated/graphql';
 import { displayValue } from '../property/property-values';
 import { formatRowId, parseRowId } from '../shared/ids';
-import { compileClientFilter } from '../filter/filter.sql';
 import { resolveClientFilter } from '../filter/filter.resolve';
 import { propertyFacets, relationshipTypeCounts } from './client-facets';
 import { actorOf } from '../auth/auth.service';
@@ -50,8 +49,8 @@ export const clientResolvers: Resolvers = {
     },
     // Written externalIds are trimmed, so a lookup is too.
     clientByExternalId: (_, { externalId }, { db }) => repo.findClientByExternalId(db, externalId.trim()) ?? null,
-    clients: (_, { filter, ...page }, { db }) =>
-      clientConnection(db, { ...page, where: compileClientFilter(resolveClientFilter(db, filter)) }),
+    clients: (_, { filter, ...page }, { db, clientIndex }) =>
+      clientConnection(db, { ...page, filter: resolveClientFilter(db, filter) }, clientIndex),
   },
   Mutation: {
     createClient: (_, { input }, { db, viewer }) => service.createClient(db, input, actorOf(viewer)),

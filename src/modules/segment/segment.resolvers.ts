@@ -1,4 +1,3 @@
-import { and } from 'drizzle-orm';
 import type { Resolvers } from '../../generated/graphql';
 import { clientConnection } from '../client/client-page';
 import { countClients } from '../client/client.repo';
@@ -25,12 +24,12 @@ export const segmentResolvers: Resolvers = {
   Segment: {
     id: (segment) => formatRowId(segment.id),
     filter: (segment) => (segment.filterJson === null ? null : JSON.parse(segment.filterJson)),
-    size: (segment, _, { db }) => countClients(db, compileClientFilter(resolveSegment(db, segment))),
-    clients: (segment, { filter, ...page }, { db }) =>
-      clientConnection(db, {
-        ...page,
-        where: and(compileClientFilter(resolveSegment(db, segment)), compileClientFilter(resolveClientFilter(db, filter))),
-      }),
+    size: (segment, _, { db, clientIndex }) => {
+      const node = resolveSegment(db, segment);
+      return clientIndex ? clientIndex.evaluate(node).size : countClients(db, compileClientFilter(node));
+    },
+    clients: (segment, { filter, ...page }, { db, clientIndex }) =>
+      clientConnection(db, { ...page, filter: { kind: 'and', parts: [resolveSegment(db, segment), resolveClientFilter(db, filter)] } }, clientIndex),
     explain: (segment, { clientId }, { db }) => explainFilterForClient(db, resolveSegment(db, segment), clientId),
     createdAt: (segment) => new Date(segment.createdAt),
     updatedAt: (segment) => new Date(segment.updatedAt),

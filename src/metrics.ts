@@ -1,0 +1,65 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type Database from 'better-sqlite3';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import type { Connection } from './db/connection';
+import { assertRole, authenticate } from './modules/auth/auth.service';
+
+/** How often the event-loop delay is sampled: Node's default, fine enough to see a query that blocks. */
+const EVENT_LOOP_RESOLUTION_MS = 10;
+
+const nanosecondsToMs = (ns: number) => Math.round(ns / 1e4) / 100;
+
+/**
+ * Counts statements as they are prepared: drizzle prepares one for every query it runs, so the
+ * count over a request is the number of SQL statements it cost (a statement prepared once and kept
+ * would be counted once only).
+ */
+function countPreparedStatements(sqlite: Database.Database): { readonly count: number } {
+  const counter = { count: 0 };
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    counter.count++;
+    return prepare(source);
+  }) as typeof sqlite.prepare;
+  return counter;
+}
+
+/**
+ * GET /metrics, for the benchmark (bench/run.ts) to see inside the server from its own process:
+ * memory, the event-loop delay since the last `?reset=1`, and the statements prepared so far, so
+ * that statements per request is a difference of two readings. ADMIN only: it tells how loaded the
+ * server is. Mounted only with METRICS=true, since wrapping `prepare` costs every query a little.
+ */
+export function metricsRouter(db: Connection, adminToken: string | undefined): express.Router {
+  const statements = countPreparedStatements(db.$client);
+  const eventLoopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  eventLoopDelay.enable();
+
+  const router = express.Router();
+  router.get('/metrics', (req, res) => {
+    // Read before authenticating: a stored token costs a statement, which is no request's own.
+    const sqlStatements = statements.count;
+    try {
+      assertRole(authenticate(db, req.headers.authorization, adminToken), 'ADMIN', 'metrics');
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      const code = error.extensions.code;
+      res.status(code === 'UNAUTHENTICATED' ? 401 : 403).json({ errors: [{ message: error.message, extensions: { code } }] });
+      return;
+    }
+    const { rss, heapUsed } = process.memoryUsage();
+    res.json({
+      rssBytes: rss,
+      heapUsedBytes: heapUsed,
+      eventLoopDelay: {
+        p50Ms: nanosecondsToMs(eventLoopDelay.percentile(50)),
+        p99Ms: nanosecondsToMs(eventLoopDelay.percentile(99)),
+        maxMs: nanosecondsToMs(eventLoopDelay.max),
+      },
+      sqlStatements,
+    });
+    if (req.query.reset === '1') eventLoopDelay.reset();
+  });
+  return router;
+}

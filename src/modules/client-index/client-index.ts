@@ -1,0 +1,389 @@
+import type Database from 'better-sqlite3';
+import { RoaringBitmap32 } from 'roaring';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Connection } from '../../db/connection';
+import { clients, type PropertyRow } from '../../db/schema';
+import { compileClientFilter } from '../filter/filter.sql';
+import type { FilterNode, PropertyNode, RangeBound } from '../filter/filter.types';
+import { foldText } from '../shared/text';
+
+/*
+ * A derived, in-memory index of which clients hold what: compressed bitmaps per relationship type,
+ * per property value and per property, kept in step with every committed write by triggers that log
+ * each changed row into a temporary table, drained before every read. A filter becomes bitmap
+ * algebra; counts, facets and relationship-type counts become intersections, with no rows read.
+ * What the index does not hold (text search, time ranges, static segment lists) is asked of SQL and
+ * joins the algebra as a bitmap. SQLite stays the source of truth: the index is rebuilt from it at
+ * start, and whenever another connection has written the file.
+ */
+
+const LOG_TABLE = 'client_index_log';
+
+/** Up to this many clients, a selection is handed to SQLite as a list of ids. */
+const SMALL_SELECTION = 20000;
+
+type ValueKind = PropertyRow['valueType'];
+
+interface PropertyValues {
+  valueType: ValueKind;
+  /** Clients holding each canonical value. */
+  byValue: Map<string, RoaringBitmap32>;
+  /** Clients holding any value. */
+  holders: RoaringBitmap32;
+  /** Distinct values in typed order, for ranges; rebuilt lazily after a value appears or disappears. */
+  sorted: string[] | null;
+}
+
+interface LogRow {
+  kind: 'client+' | 'client-' | 'client~' | 'value+' | 'value-';
+  clientId: number;
+  propertyId: number | null;
+  valueKey: string | null;
+  oldType: number | null;
+  newType: number | null;
+  oldDnc: number | null;
+  newDnc: number | null;
+}
+
+const compareTyped = (valueType: ValueKind) =>
+  valueType === 'NUMBER' ? (a: string, b: string) => Number(a) - Number(b) : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export class ClientIndex {
+  private all = new RoaringBitmap32();
+  private noType = new RoaringBitmap32();
+  private doNotContact = new RoaringBitmap32();
+  private byType = new Map<number, RoaringBitmap32>();
+  private properties = new Map<number, PropertyValues>();
+  private dataVersion = -1;
+  private readonly sqlite: Database.Database;
+  /** Selections a running statement may ask about, by key (statements run synchronously). */
+  private readonly selections = new Map<number, RoaringBitmap32>();
+  private nextSelectionKey = 1;
+  /** The index's own bookkeeping statements, prepared once: two of them run per read. */
+  private readonly statements: {
+    dataVersion: Database.Statement;
+    readLog: Database.Statement;
+    clearLog: Database.Statement;
+    stillHolds: Database.Statement;
+    blockedTypes: Database.Statement;
+  };
+
+  constructor(private readonly db: Connection) {
+    this.sqlite = db.$client;
+    this.sqlite.function('client_in_selection', (key, id) => (this.selections.get(key as number)?.has(id as number) ? 1 : 0));
+    this.installChangeLog();
+    this.statements = {
+      dataVersion: this.sqlite.prepare('PRAGMA data_version').pluck(),
+      readLog: this.sqlite.prepare(
+        `SELECT kind, client_id AS clientId, property_id AS propertyId, value_key AS valueKey, old_type AS oldType, new_type AS newType, old_dnc AS oldDnc, new_dnc AS newDnc FROM ${LOG_TABLE} ORDER BY rowid`,
+      ),
+      clearLog: this.sqlite.prepare(`DELETE FROM ${LOG_TABLE}`),
+      // Whether a client still holds some value of a property after losing one is a point lookup.
+      stillHolds: this.sqlite.prepare('SELECT 1 FROM client_property_values WHERE client_id = ? AND property_id = ? LIMIT 1').pluck(),
+      blockedTypes: this.sqlite.prepare(`SELECT id FROM relationship_types WHERE contact_policy = 'DO_NOT_CONTACT'`).pluck(),
+    };
+    this.rebuild();
+  }
+
+  /**
+   * Runs `work` with an SQL condition meaning "the client is in this selection", so that SQLite can
+   * order and page a selection. A small one travels as a list SQLite drives from; a large one is
+   * tested row by row while SQLite walks the order's index, stopping as soon as the page is full.
+   */
+  withSelectionCondition<T>(selection: RoaringBitmap32, work: (condition: SQL) => T): T {
+    if (selection.size <= SMALL_SELECTION) {
+      return work(sql`${clients.id} in (select value from json_each(${JSON.stringify(selection.toArray())}))`);
+    }
+    const key = this.nextSelectionKey++;
+    this.selections.set(key, selection);
+    try {
+      return work(sql`client_in_selection(${key}, ${clients.id}) = 1`);
+    } finally {
+      this.selections.delete(key);
+    }
+  }
+
+  /** Triggers on this connection log every committed change of clients and values (rolled back with it). */
+  private installChangeLog(): void {
+    this.sqlite.exec(`
+      CREATE TEMP TABLE IF NOT EXISTS ${LOG_TABLE} (
+        kind TEXT NOT NULL, client_id INTEGER NOT NULL, property_id INTEGER, value_key TEXT,
+        old_type INTEGER, new_type INTEGER, old_dnc INTEGER, new_dnc INTEGER);
+      CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_insert AFTER INSERT ON main.clients BEGIN
+        INSERT INTO ${LOG_TABLE} (kind, client_id, new_type, new_dnc) VALUES ('client+', new.id, new.relationship_type_id, new.do_not_contact);
+      END;
+      CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_delete AFTER DELETE ON main.clients BEGIN
+        INSERT INTO ${LOG_TABLE} (kind, client_id, old_type, old_dnc) VALUES ('client-', old.id, old.relationship_type_id, old.do_not_contact);
+      END;
+      CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_update AFTER UPDATE OF relationship_type_id, do_not_contact ON main.clients BEGIN
+        INSERT INTO ${LOG_TABLE} (kind, client_id, old_type, new_type, old_dnc, new_dnc)
+          VALUES ('client~', new.id, old.relationship_type_id, new.relationship_type_id, old.do_not_contact, new.do_not_contact);
+      END;
+      CREATE TEMP TRIGGER IF NOT EXISTS client_index_value_insert AFTER INSERT ON main.client_property_values BEGIN
+        INSERT INTO ${LOG_TABLE} (kind, client_id, property_id, value_key) VALUES ('value+', new.client_id, new.property_id, new.value_key);
+      END;
+      CREATE TEMP TRIGGER IF NOT EXISTS client_index_value_delete AFTER DELETE ON main.client_property_values BEGIN
+        INSERT INTO ${LOG_TABLE} (kind, client_id, property_id, value_key) VALUES ('value-', old.client_id, old.property_id, old.value_key);
+      END;
+    `);
+  }
+
+  /** Reads everything from SQLite: at start, and when another connection has written the file. */
+  rebuild(): void {
+    this.statements.clearLog.run();
+    this.all = new RoaringBitmap32();
+    this.noType = new RoaringBitmap32();
+    this.doNotContact = new RoaringBitmap32();
+    this.byType = new Map();
+    this.properties = new Map();
+    for (const row of this.sqlite
+      .prepare('SELECT id, relationship_type_id AS type, do_not_contact AS dnc FROM clients')
+      .raw()
+      .iterate() as IterableIterator<[number, number | null, number]>) {
+      this.addClient(row[0], row[1], row[2]);
+    }
+    for (const property of this.sqlite.prepare('SELECT id, value_type AS valueType FROM properties').all() as { id: number; valueType: ValueKind }[]) {
+      this.propertyValues(property.id, property.valueType);
+    }
+    // In index order, so that each value's clients arrive together and go into its bitmap at once.
+    let current: { propertyId: number; valueKey: string; ids: number[] } | null = null;
+    const flush = () => {
+      if (!current || current.ids.length === 0) return;
+      const values = this.propertyValues(current.propertyId);
+      values.byValue.set(current.valueKey, new RoaringBitmap32(current.ids));
+    };
+    for (const [propertyId, valueKey, clientId] of this.sqlite
+      .prepare('SELECT property_id, value_key, client_id FROM client_property_values ORDER BY property_id, value_key')
+      .raw()
+      .iterate() as IterableIterator<[number, string, number]>) {
+      if (!current || current.propertyId !== propertyId || current.valueKey !== valueKey) {
+        flush();
+        current = { propertyId, valueKey, ids: [] };
+      }
+      current.ids.push(clientId);
+    }
+    flush();
+    for (const values of this.properties.values()) values.holders = RoaringBitmap32.orMany([...values.byValue.values()]);
+    this.dataVersion = this.readDataVersion();
+  }
+
+  private readDataVersion(): number {
+    return this.statements.dataVersion.get() as number;
+  }
+
+  private propertyValues(propertyId: number, valueType?: ValueKind): PropertyValues {
+    let values = this.properties.get(propertyId);
+    if (!values) {
+      const type =
+        valueType ?? ((this.sqlite.prepare('SELECT value_type FROM properties WHERE id = ?').pluck().get(propertyId) as ValueKind | undefined) ?? 'STRING');
+      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), sorted: null };
+      this.properties.set(propertyId, values);
+    }
+    return values;
+  }
+
+  private addClient(id: number, type: number | null, dnc: number): void {
+    this.all.add(id);
+    if (type === null) this.noType.add(id);
+    else this.typeBitmap(type).add(id);
+    if (dnc) this.doNotContact.add(id);
+  }
+
+  private typeBitmap(type: number): RoaringBitmap32 {
+    let bitmap = this.byType.get(type);
+    if (!bitmap) this.byType.set(type, (bitmap = new RoaringBitmap32()));
+    return bitmap;
+  }
+
+  /** Brings the index up to date with every write committed since the last read. */
+  sync(): void {
+    // Another connection (another process) wrote the file: what it changed was not logged here.
+    if (this.readDataVersion() !== this.dataVersion) {
+      this.rebuild();
+      return;
+    }
+    const rows = this.statements.readLog.all() as LogRow[];
+    if (rows.length === 0) return;
+    this.statements.clearLog.run();
+    const holderChecks: Array<[number, number]> = [];
+    for (const row of rows) {
+      switch (row.kind) {
+        case 'client+':
+          this.addClient(row.clientId, row.newType, row.newDnc ?? 0);
+          break;
+        case 'client-':
+          this.all.remove(row.clientId);
+          this.noType.remove(row.clientId);
+          if (row.oldType !== null) this.byType.get(row.oldType)?.remove(row.clientId);
+          this.doNotContact.remove(row.clientId);
+          break;
+        case 'client~':
+          if (row.oldType === null) this.noType.remove(row.clientId);
+          else this.byType.get(row.oldType)?.remove(row.clientId);
+          if (row.newType === null) this.noType.add(row.clientId);
+          else this.typeBitmap(row.newType).add(row.clientId);
+          if (row.newDnc) this.doNotContact.add(row.clientId);
+          else this.doNotContact.remove(row.clientId);
+          break;
+        case 'value+': {
+          const values = this.propertyValues(row.propertyId!);
+          let bitmap = values.byValue.get(row.valueKey!);
+          if (!bitmap) {
+            values.byValue.set(row.valueKey!, (bitmap = new RoaringBitmap32()));
+            values.sorted = null;
+          }
+          bitmap.add(row.clientId);
+          values.holders.add(row.clientId);
+          break;
+        }
+        case 'value-': {
+          const values = this.propertyValues(row.propertyId!);
+          const bitmap = values.byValue.get(row.valueKey!);
+          bitmap?.remove(row.clientId);
+          if (bitmap && bitmap.isEmpty) {
+            values.byValue.delete(row.valueKey!);
+            values.sorted = null;
+          }
+          holderChecks.push([row.clientId, row.propertyId!]);
+          break;
+        }
+      }
+    }
+    for (const [clientId, propertyId] of holderChecks) {
+      if (!this.statements.stillHolds.get(clientId, propertyId)) this.properties.get(propertyId)?.holders.remove(clientId);
+    }
+    this.dataVersion = this.readDataVersion();
+  }
+
+  // Reading
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  /** The clients a filter selects. */
+  evaluate(node: FilterNode): RoaringBitmap32 {
+    this.sync();
+    return this.select(node);
+  }
+
+  private select(node: FilterNode): RoaringBitmap32 {
+    switch (node.kind) {
+      case 'all':
+        return this.all.clone();
+      case 'and':
+        return node.parts.map((part) => this.select(part)).reduce((a, b) => RoaringBitmap32.and(a, b));
+      case 'or':
+        return RoaringBitmap32.orMany(node.parts.map((part) => this.select(part)));
+      case 'not':
+        return RoaringBitmap32.andNot(this.all, this.select(node.part));
+      case 'ids':
+        return RoaringBitmap32.and(new RoaringBitmap32(node.ids.filter((id) => id <= 0xffffffff)), this.all);
+      case 'relationshipTypeIn':
+        return RoaringBitmap32.orMany(node.types.map((type) => this.byType.get(type.id) ?? new RoaringBitmap32()));
+      case 'relationshipTypeIsNull':
+        return this.noType.clone();
+      case 'contactable': {
+        const blocked = this.statements.blockedTypes.all() as number[];
+        const excluded = RoaringBitmap32.orMany([this.doNotContact, ...blocked.map((id) => this.byType.get(id) ?? new RoaringBitmap32())]);
+        return RoaringBitmap32.andNot(this.all, excluded);
+      }
+      case 'segment':
+        return this.select(node.part);
+      case 'text':
+      case 'timeRange':
+      case 'segmentMembers':
+        return this.fromSql(compileClientFilter(node)!);
+      default:
+        return this.selectProperty(node);
+    }
+  }
+
+  private valueBitmap(values: PropertyValues | undefined, key: string): RoaringBitmap32 {
+    return values?.byValue.get(key) ?? new RoaringBitmap32();
+  }
+
+  private selectProperty(node: PropertyNode): RoaringBitmap32 {
+    const values = this.properties.get(node.property.id);
+    const empty = new RoaringBitmap32();
+    switch (node.kind) {
+      case 'propertyExists':
+        return values ? values.holders.clone() : empty;
+      case 'propertyAnyOf':
+        return RoaringBitmap32.orMany(node.values.map((v) => this.valueBitmap(values, v.valueKey)));
+      case 'propertyAllOf':
+        return node.values.map((v) => this.valueBitmap(values, v.valueKey)).reduce((a, b) => RoaringBitmap32.and(a, b));
+      case 'propertyExactly': {
+        if (!values) return empty;
+        const wanted = new Set(node.values.map((v) => v.valueKey));
+        const holdingAll = node.values.map((v) => this.valueBitmap(values, v.valueKey)).reduce((a, b) => RoaringBitmap32.and(a, b));
+        if (holdingAll.isEmpty) return holdingAll;
+        const others = [...values.byValue.entries()].filter(([key]) => !wanted.has(key)).map(([, bitmap]) => bitmap);
+        return RoaringBitmap32.andNot(holdingAll, RoaringBitmap32.orMany(others));
+      }
+      case 'propertyRange':
+        return values ? RoaringBitmap32.orMany(this.keysInRange(values, node.bounds).map((key) => values.byValue.get(key)!)) : empty;
+      case 'propertyContains': {
+        if (!values) return empty;
+        const matching = [...values.byValue.entries()].filter(([key]) => foldText(key).includes(node.folded)).map(([, bitmap]) => bitmap);
+        return RoaringBitmap32.orMany(matching);
+      }
+    }
+  }
+
+  /** Distinct values satisfying every bound, found by binary search in typed order. */
+  private keysInRange(values: PropertyValues, bounds: readonly RangeBound[]): string[] {
+    const compare = compareTyped(values.valueType);
+    values.sorted ??= [...values.byValue.keys()].sort(compare);
+    const sorted = values.sorted;
+    const firstAtLeast = (key: string, strict: boolean) => {
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        const c = compare(sorted[middle], key);
+        if (c < 0 || (strict && c === 0)) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    let start = 0;
+    let end = sorted.length;
+    for (const { operator, value } of bounds) {
+      if (operator === 'gt') start = Math.max(start, firstAtLeast(value.valueKey, true));
+      if (operator === 'gte') start = Math.max(start, firstAtLeast(value.valueKey, false));
+      if (operator === 'lt') end = Math.min(end, firstAtLeast(value.valueKey, false));
+      if (operator === 'lte') end = Math.min(end, firstAtLeast(value.valueKey, true));
+    }
+    return start < end ? sorted.slice(start, end) : [];
+  }
+
+  private fromSql(condition: SQL): RoaringBitmap32 {
+    const query = this.db.select({ id: clients.id }).from(clients).where(condition).toSQL();
+    const ids = this.sqlite.prepare(query.sql).pluck().all(...(query.params as unknown[])) as number[];
+    return new RoaringBitmap32(ids);
+  }
+
+  // Aggregates over a selection
+
+  /** Every value of the property held in the selection, with its count. */
+  valueCounts(propertyId: number, selection: RoaringBitmap32): { valueKey: string; count: number }[] {
+    const values = this.properties.get(propertyId);
+    if (!values) return [];
+    const counts: { valueKey: string; count: number }[] = [];
+    for (const [valueKey, bitmap] of values.byValue) {
+      const count = bitmap.andCardinality(selection);
+      if (count > 0) counts.push({ valueKey, count });
+    }
+    return counts;
+  }
+
+  holdersIn(propertyId: number, selection: RoaringBitmap32): number {
+    return this.properties.get(propertyId)?.holders.andCardinality(selection) ?? 0;
+  }
+
+  typeCount(typeId: number | null, selection: RoaringBitmap32): number {
+    return (typeId === null ? this.noType : this.byType.get(typeId))?.andCardinality(selection) ?? 0;
+  }
+
+}
