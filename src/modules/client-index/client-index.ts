@@ -19,8 +19,11 @@ import { foldText } from '../shared/text';
 
 const LOG_TABLE = 'client_index_log';
 
-/** Up to this many clients, a selection is handed to SQLite as a list of ids. */
-const SMALL_SELECTION = 20000;
+const WALK_BUDGET = 20000;
+const WALK_OVER_BUDGET = 'client index: walk over budget';
+
+/** A range spanning more distinct values than this is read from SQLite's number/value index instead of OR-ing their bitmaps. */
+const MAX_RANGE_BITMAPS = 256;
 
 type ValueKind = PropertyRow['valueType'];
 
@@ -57,8 +60,10 @@ export class ClientIndex {
   private dataVersion = -1;
   private readonly sqlite: Database.Database;
   /** Selections a running statement may ask about, by key (statements run synchronously). */
-  private readonly selections = new Map<number, RoaringBitmap32>();
+  private readonly selections = new Map<number, { selection: RoaringBitmap32; budget: number }>();
   private nextSelectionKey = 1;
+  /** Rows SQLite may walk along an order's index looking for a selection's clients before they are listed instead. */
+  walkBudget = WALK_BUDGET;
   /** The index's own bookkeeping statements, prepared once: two of them run per read. */
   private readonly statements: {
     dataVersion: Database.Statement;
@@ -70,7 +75,12 @@ export class ClientIndex {
 
   constructor(private readonly db: Connection) {
     this.sqlite = db.$client;
-    this.sqlite.function('client_in_selection', (key, id) => (this.selections.get(key as number)?.has(id as number) ? 1 : 0));
+    this.sqlite.function('client_in_selection', (key, id) => {
+      const probe = this.selections.get(key as number);
+      if (!probe) return 0;
+      if (--probe.budget < 0) throw new Error(WALK_OVER_BUDGET);
+      return probe.selection.has(id as number) ? 1 : 0;
+    });
     this.installChangeLog();
     this.statements = {
       dataVersion: this.sqlite.prepare('PRAGMA data_version').pluck(),
@@ -87,17 +97,24 @@ export class ClientIndex {
 
   /**
    * Runs `work` with an SQL condition meaning "the client is in this selection", so that SQLite can
-   * order and page a selection. A small one travels as a list SQLite drives from; a large one is
-   * tested row by row while SQLite walks the order's index, stopping as soon as the page is full.
+   * order and page it, choosing the cheaper of two ways: hand SQLite the ids as a list to sort (cost
+   * grows with the selection), or, when the order has an index, let SQLite walk it and test each row
+   * against the bitmap until the page is full (cost grows with how sparse the selection is).
    */
-  withSelectionCondition<T>(selection: RoaringBitmap32, work: (condition: SQL) => T): T {
-    if (selection.size <= SMALL_SELECTION) {
-      return work(sql`${clients.id} in (select value from json_each(${JSON.stringify(selection.toArray())}))`);
-    }
+  withSelectionCondition<T>(selection: RoaringBitmap32, pageSize: number, orderHasIndex: boolean, work: (condition: SQL) => T): T {
+    const asList = () => work(sql`${clients.id} in (select value from json_each(${JSON.stringify(selection.toArray())}))`);
+    const rowsWalked = ((pageSize + 1) * Math.max(this.all.size, 1)) / Math.max(selection.size, 1);
+    if (!orderHasIndex || selection.size <= rowsWalked) return asList();
+    // The estimate assumes the selection is spread evenly along the order; a selection bunched at
+    // its far end (a name prefix late in the alphabet) would make the walk long, so it has a budget.
     const key = this.nextSelectionKey++;
-    this.selections.set(key, selection);
+    const probe = { selection, budget: Math.max(this.walkBudget, 4 * rowsWalked) };
+    this.selections.set(key, probe);
     try {
       return work(sql`client_in_selection(${key}, ${clients.id}) = 1`);
+    } catch (error) {
+      if (error instanceof Error && error.message === WALK_OVER_BUDGET) return asList();
+      throw error;
     } finally {
       this.selections.delete(key);
     }
@@ -321,8 +338,13 @@ export class ClientIndex {
         const others = [...values.byValue.entries()].filter(([key]) => !wanted.has(key)).map(([, bitmap]) => bitmap);
         return RoaringBitmap32.andNot(holdingAll, RoaringBitmap32.orMany(others));
       }
-      case 'propertyRange':
-        return values ? RoaringBitmap32.orMany(this.keysInRange(values, node.bounds).map((key) => values.byValue.get(key)!)) : empty;
+      case 'propertyRange': {
+        if (!values) return empty;
+        const keys = this.keysInRange(values, node.bounds);
+        // Many distinct values (amounts, dates): SQLite's index on the value answers a range faster.
+        if (keys.length > MAX_RANGE_BITMAPS) return this.holdersInRange(node);
+        return RoaringBitmap32.orMany(keys.map((key) => values.byValue.get(key)!));
+      }
       case 'propertyContains': {
         if (!values) return empty;
         const matching = [...values.byValue.entries()].filter(([key]) => foldText(key).includes(node.folded)).map(([, bitmap]) => bitmap);
@@ -356,6 +378,19 @@ export class ClientIndex {
       if (operator === 'lte') end = Math.min(end, firstAtLeast(value.valueKey, true));
     }
     return start < end ? sorted.slice(start, end) : [];
+  }
+
+  /** Clients holding a value in the range, read straight from the value indexes of client_property_values. */
+  private holdersInRange(node: Extract<PropertyNode, { kind: 'propertyRange' }>): RoaringBitmap32 {
+    const numeric = node.property.valueType === 'NUMBER';
+    const column = numeric ? 'number_value' : 'value_key';
+    const operators = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+    const bounds = node.bounds.map((bound) => `${column} ${operators[bound.operator]} ?`).join(' AND ');
+    const ids = this.sqlite
+      .prepare(`SELECT client_id FROM client_property_values WHERE property_id = ? AND ${column} IS NOT NULL AND ${bounds}`)
+      .pluck()
+      .all(node.property.id, ...node.bounds.map((bound) => (numeric ? bound.value.numberValue : bound.value.valueKey))) as number[];
+    return new RoaringBitmap32(ids);
   }
 
   private fromSql(condition: SQL): RoaringBitmap32 {

@@ -14,6 +14,8 @@ export interface SortKey {
   descending: boolean;
   /** Clients without a value (null) come last, whichever the direction. */
   nullable: boolean;
+  /** An index can deliver clients in this order (a plain column), so SQLite can walk it. */
+  indexed: boolean;
 }
 
 export interface ClientOrdering {
@@ -52,11 +54,11 @@ export function resolveClientOrdering(db: Db, orderBy: readonly ClientOrder[] | 
     }
     switch (item.field) {
       case 'NAME':
-        return { label: 'NAME', expression: sql`${clients.nameFolded}`, descending, nullable: false };
+        return { label: 'NAME', expression: sql`${clients.nameFolded}`, descending, nullable: false, indexed: true };
       case 'CREATED_AT':
-        return { label: 'CREATED_AT', expression: sql`${clients.createdAt}`, descending, nullable: false };
+        return { label: 'CREATED_AT', expression: sql`${clients.createdAt}`, descending, nullable: false, indexed: true };
       case 'UPDATED_AT':
-        return { label: 'UPDATED_AT', expression: sql`${clients.updatedAt}`, descending, nullable: false };
+        return { label: 'UPDATED_AT', expression: sql`${clients.updatedAt}`, descending, nullable: false, indexed: true };
       case 'PROPERTY': {
         if (!item.property) throw badInput('Field PROPERTY needs the property code in `property`', `${field}.property`);
         const property = findPropertyByCode(db, item.property);
@@ -64,11 +66,11 @@ export function resolveClientOrdering(db: Db, orderBy: readonly ClientOrder[] | 
         if (property.multiple) {
           throw badInput(`Property "${property.code}" is multi-valued; only single-valued properties order clients`, `${field}.property`);
         }
-        return { label: `PROPERTY:${property.code}`, expression: propertySortExpression(property), descending, nullable: true };
+        return { label: `PROPERTY:${property.code}`, expression: propertySortExpression(property), descending, nullable: true, indexed: false };
       }
     }
   });
-  keys.push({ label: 'ID', expression: sql`${clients.id}`, descending: false, nullable: false });
+  keys.push({ label: 'ID', expression: sql`${clients.id}`, descending: false, nullable: false, indexed: true });
   const signature = keys.map((key) => `${key.label}:${key.descending ? 'DESC' : 'ASC'}`).join(',');
   return { keys, signature };
 }

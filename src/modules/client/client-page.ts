@@ -39,7 +39,9 @@ export function clientConnection(db: Db, args: ClientPageArgs, index: ClientInde
     rows.slice(0, limit).map((row) => ({ cursor: encodeCursor(ordering, row.position), node: row.client }));
   if (index) {
     const bitmap = index.evaluate(args.filter);
-    const rows = index.withSelectionCondition(bitmap, (where) => pageOfClients(db, { where, ordering, after, limit: limit + 1 }));
+    const rows = index.withSelectionCondition(bitmap, limit, ordering.keys[0].indexed, (where) =>
+      pageOfClients(db, { where, ordering, after, limit: limit + 1 }),
+    );
     return { edges: edgesOf(rows), hasNextPage: rows.length > limit, selection: { db, where: undefined, index, bitmap }, countAll: () => bitmap.size };
   }
   const where = compileClientFilter(args.filter);
