@@ -8,7 +8,8 @@ import { assertRole, authenticate } from './modules/auth/auth.service';
 /** How often the event-loop delay is sampled: Node's default, fine enough to see a query that blocks. */
 const EVENT_LOOP_RESOLUTION_MS = 10;
 
-const nanosecondsToMs = (ns: number) => Math.round(ns / 1e4) / 100;
+/** The histogram holds the time between two samples; the delay is what exceeds the interval. */
+const delayMs = (ns: number) => Math.max(0, Math.round((ns / 1e6 - EVENT_LOOP_RESOLUTION_MS) * 100) / 100);
 
 /**
  * Counts statements as they are prepared: drizzle prepares one for every query it runs, so the
@@ -53,9 +54,9 @@ export function metricsRouter(db: Connection, adminToken: string | undefined): e
       rssBytes: rss,
       heapUsedBytes: heapUsed,
       eventLoopDelay: {
-        p50Ms: nanosecondsToMs(eventLoopDelay.percentile(50)),
-        p99Ms: nanosecondsToMs(eventLoopDelay.percentile(99)),
-        maxMs: nanosecondsToMs(eventLoopDelay.max),
+        p50Ms: delayMs(eventLoopDelay.percentile(50)),
+        p99Ms: delayMs(eventLoopDelay.percentile(99)),
+        maxMs: delayMs(eventLoopDelay.max),
       },
       sqlStatements,
     });

@@ -1,17 +1,9 @@
 import type { TestServer } from './test-server';
 import { createClient } from './factories';
 
-/** A deterministic pseudo-random generator, so that a population is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark's seeded generator, so that a population is the same on every run. */
+export { seededRandom } from '../../bench/generate-population';
+import { seededRandom } from '../../bench/generate-population';
 
 export const NAME_POOL = [
   'Рога и копыта', 'РОГА и Копыта', 'рогатка', 'Ёлка', 'елка-палка', 'ЁЖИК', 'Ежевика', 'Alpha', 'alpha beta', 'ALPHA%',

@@ -219,24 +219,10 @@ export const clientsByExternalIds = (db: Db, externalIds: readonly string[]): Cl
         .where(sql`${clients.externalId} in (select value from json_each(${JSON.stringify(externalIds)}))`)
         .all();
 
-/** Every value of the given clients, for many clients at once (chunks keep the statement small). */
+/** Every value of the given clients, for many clients at once (chunks keep each statement small). */
 export function valueRowsOfClients(db: Db, clientIds: readonly number[]): ClientValueRow[] {
   const rows: ClientValueRow[] = [];
-  for (let start = 0; start < clientIds.length; start += 5000) {
-    const chunk = JSON.stringify(clientIds.slice(start, start + 5000));
-    rows.push(
-      ...db
-        .select({
-          clientId: clientPropertyValues.clientId,
-          propertyId: clientPropertyValues.propertyId,
-          valueKey: clientPropertyValues.valueKey,
-          optionId: clientPropertyValues.optionId,
-        })
-        .from(clientPropertyValues)
-        .where(sql`${clientPropertyValues.clientId} in (select value from json_each(${chunk}))`)
-        .all(),
-    );
-  }
+  for (let start = 0; start < clientIds.length; start += 5000) rows.push(...valuesByClientIds(db, clientIds.slice(start, start + 5000)));
   return rows;
 }
 
