@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { callList } from '../src/modules/call-list/call-list.service';
 import { propertyFacets, relationshipTypeCounts } from '../src/modules/client/client-facets';
 import { clientConnection } from '../src/modules/client/client-page';
 import { resolveClientFilter } from '../src/modules/filter/filter.resolve';
@@ -47,6 +48,10 @@ function compare(filter: unknown): void {
   expect(viaIndex.countAll()).toBe(viaSql.countAll());
   expect(propertyFacets(viaIndex, CODES)).toEqual(propertyFacets(viaSql, CODES));
   expect(relationshipTypeCounts(viaIndex)).toEqual(relationshipTypeCounts(viaSql));
+  const callsViaSql = callList(db, { filter: filter as never, first: 500 }, null);
+  const callsViaIndex = callList(db, { filter: filter as never, first: 500 }, server.clientIndex);
+  expect(callsViaIndex.exclusions()).toEqual(callsViaSql.exclusions());
+  expect(callsViaIndex.page.edges.map((e) => e.node.id)).toEqual(callsViaSql.page.edges.map((e) => e.node.id));
 }
 
 /** One random write through the API, of any kind that changes what the index holds. */

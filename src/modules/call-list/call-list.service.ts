@@ -32,21 +32,48 @@ export function callList(db: Db, args: CallListArgs, index: ClientIndex | null):
   }
   parts.push(resolveClientFilter(db, args.filter, 'filter'));
   const base: FilterNode = { kind: 'and', parts };
-  const excluded = compileClientFilter({ kind: 'and', parts: [base, { kind: 'not', part: { kind: 'contactable' } }] }) as SQL;
+  const excluded: FilterNode = { kind: 'and', parts: [base, { kind: 'not', part: { kind: 'contactable' } }] };
   const page = clientConnection(db, { filter: { kind: 'and', parts: [base, { kind: 'contactable' }] }, first: args.first, after: args.after }, index);
   let exclusions: ReturnType<typeof countExclusions> | undefined;
-  return { page, exclusions: () => (exclusions ??= countExclusions(db, excluded)) };
+  return { page, exclusions: () => (exclusions ??= countExclusions(db, excluded, index)) };
 }
 
-function countExclusions(db: Db, excludedWhere: SQL): { excludedCount: number; excluded: ExclusionCount[] } {
-  const groups = excludedGroups(db, excludedWhere);
+interface ExclusionTally {
+  /** Clients left out, each once. */
+  total: number;
+  /** Clients left out with each DO_NOT_CONTACT relationship type. */
+  byType: Map<number, number>;
+  /** Clients left out that asked not to be contacted. */
+  asked: number;
+}
+
+/** Counts the excluded clients by reason: from the index's bitmaps, or from one grouped statement. */
+function tallyExclusions(db: Db, excluded: FilterNode, index: ClientIndex | null, blockedTypeIds: readonly number[]): ExclusionTally {
+  if (index) {
+    const selection = index.evaluate(excluded);
+    return {
+      total: selection.size,
+      byType: new Map(blockedTypeIds.map((id) => [id, index.typeCount(id, selection)])),
+      asked: index.doNotContactIn(selection),
+    };
+  }
+  const groups = excludedGroups(db, compileClientFilter(excluded) as SQL);
+  const sum = (rows: typeof groups) => rows.reduce((total, group) => total + group.count, 0);
+  return {
+    total: sum(groups),
+    byType: new Map(blockedTypeIds.map((id) => [id, sum(groups.filter((g) => g.relationshipTypeId === id))])),
+    asked: sum(groups.filter((g) => g.doNotContact)),
+  };
+}
+
+function countExclusions(db: Db, excludedNode: FilterNode, index: ClientIndex | null): { excludedCount: number; excluded: ExclusionCount[] } {
+  const blocked = listRelationshipTypes(db).filter((type) => type.contactPolicy === 'DO_NOT_CONTACT');
+  const tally = tallyExclusions(db, excludedNode, index, blocked.map((type) => type.id));
   const excluded: ExclusionCount[] = [];
-  for (const type of listRelationshipTypes(db)) {
-    if (type.contactPolicy !== 'DO_NOT_CONTACT') continue;
-    const count = groups.filter((g) => g.relationshipTypeId === type.id).reduce((sum, g) => sum + g.count, 0);
+  for (const type of blocked) {
+    const count = tally.byType.get(type.id) ?? 0;
     if (count > 0) excluded.push({ code: relationshipTypeExclusionCode(type), reason: relationshipTypeExclusionReason(type), count });
   }
-  const asked = groups.filter((g) => g.doNotContact).reduce((sum, g) => sum + g.count, 0);
-  if (asked > 0) excluded.push({ code: DO_NOT_CONTACT_CODE, reason: DO_NOT_CONTACT_REASON, count: asked });
-  return { excludedCount: groups.reduce((sum, g) => sum + g.count, 0), excluded };
+  if (tally.asked > 0) excluded.push({ code: DO_NOT_CONTACT_CODE, reason: DO_NOT_CONTACT_REASON, count: tally.asked });
+  return { excludedCount: tally.total, excluded };
 }

@@ -417,6 +417,10 @@ export class ClientIndex {
     return this.properties.get(propertyId)?.holders.andCardinality(selection) ?? 0;
   }
 
+  doNotContactIn(selection: RoaringBitmap32): number {
+    return this.doNotContact.andCardinality(selection);
+  }
+
   typeCount(typeId: number | null, selection: RoaringBitmap32): number {
     return (typeId === null ? this.noType : this.byType.get(typeId))?.andCardinality(selection) ?? 0;
   }
