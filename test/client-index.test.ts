@@ -139,7 +139,7 @@ describe('the client index', () => {
         expect(viaIndex).toEqual(viaSql);
       }
     }
-    index.walkBudget = 20000;
+    index.walkBudget = 2000;
   });
 
   it('takes in what another connection wrote to the file, by rebuilding', async () => {

@@ -19,7 +19,7 @@ import { foldText } from '../shared/text';
 
 const LOG_TABLE = 'client_index_log';
 
-const WALK_BUDGET = 20000;
+const WALK_BUDGET = 2000;
 const WALK_OVER_BUDGET = 'client index: walk over budget';
 
 /** A range spanning more distinct values than this is read from SQLite's number/value index instead of OR-ing their bitmaps. */

@@ -19,6 +19,22 @@ export function validatePageSize(first: number | null | undefined, field = 'firs
   return first;
 }
 
+/** True when every condition of the filter is one SQLite answers from its own indexes on clients. */
+function answeredBySqlIndexes(node: FilterNode): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.parts.every(answeredBySqlIndexes);
+    case 'text':
+      return node.operator !== 'contains';
+    case 'timeRange':
+    case 'ids':
+      return true;
+    default:
+      return false;
+  }
+}
+
 export interface ClientPageArgs {
   filter: FilterNode;
   orderBy?: readonly ClientOrder[] | null;
@@ -39,9 +55,12 @@ export function clientConnection(db: Db, args: ClientPageArgs, index: ClientInde
     rows.slice(0, limit).map((row) => ({ cursor: encodeCursor(ordering, row.position), node: row.client }));
   if (index) {
     const bitmap = index.evaluate(args.filter);
-    const rows = index.withSelectionCondition(bitmap, limit, ordering.keys[0].indexed, (where) =>
-      pageOfClients(db, { where, ordering, after, limit: limit + 1 }),
-    );
+    // A filter of only what SQLite indexes itself (a name prefix, a time range) pages best as SQL.
+    const rows = answeredBySqlIndexes(args.filter)
+      ? pageOfClients(db, { where: compileClientFilter(args.filter), ordering, after, limit: limit + 1 })
+      : index.withSelectionCondition(bitmap, limit, ordering.keys[0].indexed, (where) =>
+          pageOfClients(db, { where, ordering, after, limit: limit + 1 }),
+        );
     return { edges: edgesOf(rows), hasNextPage: rows.length > limit, selection: { db, where: undefined, index, bitmap }, countAll: () => bitmap.size };
   }
   const where = compileClientFilter(args.filter);
