@@ -15,8 +15,3 @@ export const notFound = (message: string, field?: string) => userError('NOT_FOUN
 
 export const conflict = (message: string, field?: string, extra?: Record<string, unknown>) =>
   userError('CONFLICT', message, field, extra);
-
-/** Joins path segments into the `extensions.field` form: `input.properties.0.values`. */
-export function fieldPath(...segments: Array<string | number | undefined>): string {
-  return segments.filter((s) => s !== undefined && s !== '').join('.');
-}

@@ -22,8 +22,6 @@ import { authenticate, unauthenticated, type Viewer } from './modules/auth/auth.
 import { exportRouter } from './modules/export/export.routes';
 import { buildSchema } from './schema';
 
-export const MAX_BODY_BYTES = LIMITS.maxBodyBytes;
-
 export interface AppOptions {
   db: Connection;
   /** Answer filters, counts and facets from the in-memory client index (default) or from SQL alone. */

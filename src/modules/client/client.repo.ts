@@ -121,14 +121,6 @@ export const valuesByClientIds = (db: Db, clientIds: readonly number[]): ClientV
     )
     .all();
 
-export const valueKeysOfClientProperty = (db: Db, clientId: number, propertyId: number): string[] =>
-  db
-    .select({ valueKey: clientPropertyValues.valueKey })
-    .from(clientPropertyValues)
-    .where(and(eq(clientPropertyValues.clientId, clientId), eq(clientPropertyValues.propertyId, propertyId)))
-    .all()
-    .map((row) => row.valueKey);
-
 export function deleteValues(db: Db, clientId: number, propertyId: number, valueKeys: readonly string[]): void {
   if (valueKeys.length === 0) return;
   db.delete(clientPropertyValues)

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
 import { clients, segmentMembers, segments, type SegmentRow } from '../../db/schema';
 
@@ -46,13 +46,6 @@ export const existingClientIds = (db: Db, ids: readonly number[]): number[] =>
   ids.length === 0
     ? []
     : db.select({ id: clients.id }).from(clients).where(inArray(clients.id, [...ids])).all().map((row) => row.id);
-
-export const isMember = (db: Db, segmentId: number, clientId: number): boolean =>
-  db
-    .select({ count: count() })
-    .from(segmentMembers)
-    .where(and(eq(segmentMembers.segmentId, segmentId), eq(segmentMembers.clientId, clientId)))
-    .get()!.count > 0;
 
 /**
  * Which of the given clients belong to which segment, in one statement: one SELECT per segment
