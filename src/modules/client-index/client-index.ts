@@ -22,8 +22,8 @@ const LOG_TABLE = 'client_index_log';
 const WALK_BUDGET = 2000;
 const WALK_OVER_BUDGET = 'client index: walk over budget';
 
-/** A range spanning more distinct values than this is read from SQLite's number/value index instead of OR-ing their bitmaps. */
-const MAX_RANGE_BITMAPS = 256;
+/** Distinct values per range bucket. */
+const BUCKET_SIZE = 256;
 
 type ValueKind = PropertyRow['valueType'];
 
@@ -33,8 +33,18 @@ interface PropertyValues {
   byValue: Map<string, RoaringBitmap32>;
   /** Clients holding any value. */
   holders: RoaringBitmap32;
-  /** Distinct values in typed order, for ranges; rebuilt lazily after a value appears or disappears. */
-  sorted: string[] | null;
+  /** Distinct values in typed order, in buckets, for ranges; built at the first range asked, then kept up to date. */
+  buckets: RangeBucket[] | null;
+}
+
+/**
+ * A run of consecutive distinct values (in typed order) with the clients holding any of them, so
+ * that a range over many distinct values (amounts, dates) ORs a few bucket bitmaps plus the values
+ * at its two edges, instead of one bitmap per value.
+ */
+interface RangeBucket {
+  keys: string[];
+  clients: RoaringBitmap32;
 }
 
 interface LogRow {
@@ -64,6 +74,8 @@ export class ClientIndex {
   private nextSelectionKey = 1;
   /** Rows SQLite may walk along an order's index looking for a selection's clients before they are listed instead. */
   walkBudget = WALK_BUDGET;
+  /** Distinct values per range bucket (tests make it tiny, to exercise splits and edges). */
+  bucketSize = BUCKET_SIZE;
   /** The index's own bookkeeping statements, prepared once: two of them run per read. */
   private readonly statements: {
     dataVersion: Database.Statement;
@@ -193,7 +205,7 @@ export class ClientIndex {
     if (!values) {
       const type =
         valueType ?? ((this.sqlite.prepare('SELECT value_type FROM properties WHERE id = ?').pluck().get(propertyId) as ValueKind | undefined) ?? 'STRING');
-      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), sorted: null };
+      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), buckets: null };
       this.properties.set(propertyId, values);
     }
     return values;
@@ -245,22 +257,20 @@ export class ClientIndex {
         case 'value+': {
           const values = this.propertyValues(row.propertyId!);
           let bitmap = values.byValue.get(row.valueKey!);
-          if (!bitmap) {
-            values.byValue.set(row.valueKey!, (bitmap = new RoaringBitmap32()));
-            values.sorted = null;
-          }
+          const newKey = !bitmap;
+          if (!bitmap) values.byValue.set(row.valueKey!, (bitmap = new RoaringBitmap32()));
           bitmap.add(row.clientId);
           values.holders.add(row.clientId);
+          if (values.buckets) this.addToBuckets(values, row.valueKey!, row.clientId, newKey);
           break;
         }
         case 'value-': {
           const values = this.propertyValues(row.propertyId!);
           const bitmap = values.byValue.get(row.valueKey!);
           bitmap?.remove(row.clientId);
-          if (bitmap && bitmap.isEmpty) {
-            values.byValue.delete(row.valueKey!);
-            values.sorted = null;
-          }
+          const goneKey = bitmap !== undefined && bitmap.isEmpty;
+          if (goneKey) values.byValue.delete(row.valueKey!);
+          if (values.buckets) this.removeFromBuckets(values, row.valueKey!, row.clientId, goneKey);
           holderChecks.push([row.clientId, row.propertyId!]);
           break;
         }
@@ -338,13 +348,8 @@ export class ClientIndex {
         const others = [...values.byValue.entries()].filter(([key]) => !wanted.has(key)).map(([, bitmap]) => bitmap);
         return RoaringBitmap32.andNot(holdingAll, RoaringBitmap32.orMany(others));
       }
-      case 'propertyRange': {
-        if (!values) return empty;
-        const keys = this.keysInRange(values, node.bounds);
-        // Many distinct values (amounts, dates): SQLite's index on the value answers a range faster.
-        if (keys.length > MAX_RANGE_BITMAPS) return this.holdersInRange(node);
-        return RoaringBitmap32.orMany(keys.map((key) => values.byValue.get(key)!));
-      }
+      case 'propertyRange':
+        return values ? this.holdersInRange(values, node.bounds) : empty;
       case 'propertyContains': {
         if (!values) return empty;
         const matching = [...values.byValue.entries()].filter(([key]) => foldText(key).includes(node.folded)).map(([, bitmap]) => bitmap);
@@ -353,44 +358,92 @@ export class ClientIndex {
     }
   }
 
-  /** Distinct values satisfying every bound, found by binary search in typed order. */
-  private keysInRange(values: PropertyValues, bounds: readonly RangeBound[]): string[] {
+  /** Clients holding a value that satisfies every bound: whole buckets inside the range, single values at its edges. */
+  private holdersInRange(values: PropertyValues, bounds: readonly RangeBound[]): RoaringBitmap32 {
     const compare = compareTyped(values.valueType);
-    values.sorted ??= [...values.byValue.keys()].sort(compare);
-    const sorted = values.sorted;
-    const firstAtLeast = (key: string, strict: boolean) => {
-      let low = 0;
-      let high = sorted.length;
-      while (low < high) {
-        const middle = (low + high) >> 1;
-        const c = compare(sorted[middle], key);
-        if (c < 0 || (strict && c === 0)) low = middle + 1;
-        else high = middle;
-      }
-      return low;
-    };
-    let start = 0;
-    let end = sorted.length;
-    for (const { operator, value } of bounds) {
-      if (operator === 'gt') start = Math.max(start, firstAtLeast(value.valueKey, true));
-      if (operator === 'gte') start = Math.max(start, firstAtLeast(value.valueKey, false));
-      if (operator === 'lt') end = Math.min(end, firstAtLeast(value.valueKey, false));
-      if (operator === 'lte') end = Math.min(end, firstAtLeast(value.valueKey, true));
+    const satisfies = (key: string, operators: readonly RangeBound['operator'][]) =>
+      bounds.every(({ operator, value }) => {
+        if (!operators.includes(operator)) return true;
+        const c = compare(key, value.valueKey);
+        return operator === 'gt' ? c > 0 : operator === 'gte' ? c >= 0 : operator === 'lt' ? c < 0 : c <= 0;
+      });
+    const aboveLower = (key: string) => satisfies(key, ['gt', 'gte']);
+    const belowUpper = (key: string) => satisfies(key, ['lt', 'lte']);
+    const parts: RoaringBitmap32[] = [];
+    for (const bucket of this.rangeBuckets(values)) {
+      const first = bucket.keys[0];
+      const last = bucket.keys[bucket.keys.length - 1];
+      if (!aboveLower(last) || !belowUpper(first)) continue;
+      if (aboveLower(first) && belowUpper(last)) parts.push(bucket.clients);
+      else for (const key of bucket.keys) if (aboveLower(key) && belowUpper(key)) parts.push(values.byValue.get(key)!);
     }
-    return start < end ? sorted.slice(start, end) : [];
+    return RoaringBitmap32.orMany(parts);
   }
 
-  /** Clients holding a value in the range, read straight from the value indexes of client_property_values. */
-  private holdersInRange(node: Extract<PropertyNode, { kind: 'propertyRange' }>): RoaringBitmap32 {
-    const numeric = node.property.valueType === 'NUMBER';
-    const column = numeric ? 'number_value' : 'value_key';
-    const operators = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
-    const bounds = node.bounds.map((bound) => `${column} ${operators[bound.operator]} ?`).join(' AND ');
-    const ids = this.sqlite
-      .prepare(`SELECT client_id FROM client_property_values WHERE property_id = ? AND ${column} IS NOT NULL AND ${bounds}`)
-      .pluck()
-      .all(node.property.id, ...node.bounds.map((bound) => (numeric ? bound.value.numberValue : bound.value.valueKey))) as number[];
-    return new RoaringBitmap32(ids);
+  private rangeBuckets(values: PropertyValues): RangeBucket[] {
+    if (!values.buckets) {
+      const keys = [...values.byValue.keys()].sort(compareTyped(values.valueType));
+      values.buckets = [];
+      for (let start = 0; start < keys.length; start += this.bucketSize) values.buckets.push(this.bucketOf(values, keys.slice(start, start + this.bucketSize)));
+    }
+    return values.buckets;
+  }
+
+  private bucketOf(values: PropertyValues, keys: string[]): RangeBucket {
+    return { keys, clients: RoaringBitmap32.orMany(keys.map((key) => values.byValue.get(key)!)) };
+  }
+
+  /** The bucket a value belongs in: the last whose first value is not after it. */
+  private bucketIndex(values: PropertyValues, key: string): number {
+    const compare = compareTyped(values.valueType);
+    const buckets = values.buckets!;
+    let low = 0;
+    let high = buckets.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (compare(buckets[middle].keys[0], key) <= 0) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  private addToBuckets(values: PropertyValues, key: string, clientId: number, newKey: boolean): void {
+    const buckets = values.buckets!;
+    if (buckets.length === 0) {
+      buckets.push(this.bucketOf(values, [key]));
+      return;
+    }
+    const index = this.bucketIndex(values, key);
+    const bucket = buckets[index];
+    if (newKey) {
+      const compare = compareTyped(values.valueType);
+      let at = 0;
+      while (at < bucket.keys.length && compare(bucket.keys[at], key) < 0) at++;
+      bucket.keys.splice(at, 0, key);
+      // A bucket that has grown to twice its size is split, so that edges stay cheap.
+      if (bucket.keys.length >= 2 * this.bucketSize) {
+        const half = bucket.keys.length >> 1;
+        buckets.splice(index, 1, this.bucketOf(values, bucket.keys.slice(0, half)), this.bucketOf(values, bucket.keys.slice(half)));
+        return;
+      }
+    }
+    bucket.clients.add(clientId);
+  }
+
+  private removeFromBuckets(values: PropertyValues, key: string, clientId: number, goneKey: boolean): void {
+    const buckets = values.buckets!;
+    if (buckets.length === 0) return;
+    const index = this.bucketIndex(values, key);
+    const bucket = buckets[index];
+    if (goneKey) {
+      bucket.keys = bucket.keys.filter((k) => k !== key);
+      if (bucket.keys.length === 0) {
+        buckets.splice(index, 1);
+        return;
+      }
+    }
+    // The client leaves the bucket only if it holds none of the bucket's other values.
+    if (!bucket.keys.some((k) => values.byValue.get(k)?.has(clientId))) bucket.clients.remove(clientId);
   }
 
   private fromSql(condition: SQL): RoaringBitmap32 {
