@@ -162,16 +162,30 @@ describe('the client index', () => {
     compare(wide);
   });
 
+  it('does not rebuild for another connection\'s write that touches nothing it holds, such as a new token', async () => {
+    const index = server.clientIndex!;
+    const rebuild = jest.spyOn(index, 'rebuild');
+    const other = new Database(path.join(dir, 'crm.sqlite'));
+    other.prepare(`INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES ('cli', 'VIEWER', 'hash-of-nothing', 0)`).run();
+    other.close();
+    await server.gql(`{ clients(filter: { property: { code: "tags", exists: true } }) { totalCount } }`);
+    expect(rebuild).not.toHaveBeenCalled();
+    rebuild.mockRestore();
+  });
+
   it('takes in what another connection wrote to the file, by rebuilding', async () => {
     const before = await server.gql(`{ clients(filter: { property: { code: "tags", anyOf: ["снаружи"] } }) { totalCount } }`);
     expect(before.clients.totalCount).toBe(0);
     const other = new Database(path.join(dir, 'crm.sqlite'));
     const property = other.prepare(`SELECT id FROM properties WHERE code = 'tags'`).pluck().get() as number;
     const client = other.prepare('SELECT id FROM clients LIMIT 1').pluck().get() as number;
+    const rebuild = jest.spyOn(server.clientIndex!, 'rebuild');
     other.prepare(`INSERT INTO client_property_values (client_id, property_id, value_key, text_folded) VALUES (?, ?, 'снаружи', 'снаружи')`).run(client, property);
     other.close();
     const after = await server.gql(`{ clients(filter: { property: { code: "tags", anyOf: ["снаружи"] } }) { totalCount } }`);
     expect(after.clients.totalCount).toBe(1);
+    expect(rebuild).toHaveBeenCalledTimes(1);
+    rebuild.mockRestore();
     compare({ property: { code: 'tags', exists: true } });
   });
 });

@@ -14,7 +14,7 @@ import { foldText } from '../shared/text';
  * algebra; counts, facets and relationship-type counts become intersections, with no rows read.
  * What the index does not hold (text search, time ranges, static segment lists) is asked of SQL and
  * joins the algebra as a bitmap. SQLite stays the source of truth: the index is rebuilt from it at
- * start, and whenever another connection has written the file.
+ * start, and whenever another connection has changed clients or values (client_change_counter).
  */
 
 const LOG_TABLE = 'client_index_log';
@@ -67,7 +67,8 @@ export class ClientIndex {
   private doNotContact = new RoaringBitmap32();
   private byType = new Map<number, RoaringBitmap32>();
   private properties = new Map<number, PropertyValues>();
-  private dataVersion = -1;
+  /** client_change_counter as of the last read: every change of indexed data, by anyone, moves it. */
+  private changeCount = -1;
   private readonly sqlite: Database.Database;
   /** Selections a running statement may ask about, by key (statements run synchronously). */
   private readonly selections = new Map<number, { selection: RoaringBitmap32; budget: number }>();
@@ -78,7 +79,7 @@ export class ClientIndex {
   bucketSize = BUCKET_SIZE;
   /** The index's own bookkeeping statements, prepared once: two of them run per read. */
   private readonly statements: {
-    dataVersion: Database.Statement;
+    changeCount: Database.Statement;
     readLog: Database.Statement;
     clearLog: Database.Statement;
     stillHolds: Database.Statement;
@@ -94,8 +95,9 @@ export class ClientIndex {
       return probe.selection.has(id as number) ? 1 : 0;
     });
     this.installChangeLog();
+    this.assertChangeCounterTriggers();
     this.statements = {
-      dataVersion: this.sqlite.prepare('PRAGMA data_version').pluck(),
+      changeCount: this.sqlite.prepare('SELECT changes FROM client_change_counter WHERE id = 1').pluck(),
       readLog: this.sqlite.prepare(
         `SELECT kind, client_id AS clientId, property_id AS propertyId, value_key AS valueKey, old_type AS oldType, new_type AS newType, old_dnc AS oldDnc, new_dnc AS newDnc FROM ${LOG_TABLE} ORDER BY rowid`,
       ),
@@ -129,6 +131,23 @@ export class ClientIndex {
       throw error;
     } finally {
       this.selections.delete(key);
+    }
+  }
+
+  /**
+   * A migration that rebuilds `clients` or `client_property_values` (drop and rename) drops their
+   * triggers with them; without the counter's triggers every read would rebuild the index, so the
+   * server refuses to start and says why.
+   */
+  private assertChangeCounterTriggers(): void {
+    const present = this.sqlite
+      .prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'client_change_counter_%'`)
+      .pluck()
+      .get() as number;
+    if (present !== 5) {
+      throw new Error(
+        `client_change_counter has ${present} of its 5 triggers (see drizzle/0004_client_change_counter.sql): a migration that rebuilt clients or client_property_values must create them again`,
+      );
     }
   }
 
@@ -193,11 +212,11 @@ export class ClientIndex {
     }
     flush();
     for (const values of this.properties.values()) values.holders = RoaringBitmap32.orMany([...values.byValue.values()]);
-    this.dataVersion = this.readDataVersion();
+    this.changeCount = this.readChangeCount();
   }
 
-  private readDataVersion(): number {
-    return this.statements.dataVersion.get() as number;
+  private readChangeCount(): number {
+    return this.statements.changeCount.get() as number;
   }
 
   private propertyValues(propertyId: number, valueType?: ValueKind): PropertyValues {
@@ -226,12 +245,15 @@ export class ClientIndex {
 
   /** Brings the index up to date with every write committed since the last read. */
   sync(): void {
-    // Another connection (another process) wrote the file: what it changed was not logged here.
-    if (this.readDataVersion() !== this.dataVersion) {
+    const rows = this.statements.readLog.all() as LogRow[];
+    // Each change this connection logged moved the counter once; any other movement is a change
+    // another connection (another process) made, which was not logged here.
+    const changeCount = this.readChangeCount();
+    if (changeCount !== this.changeCount + rows.length) {
       this.rebuild();
       return;
     }
-    const rows = this.statements.readLog.all() as LogRow[];
+    this.changeCount = changeCount;
     if (rows.length === 0) return;
     this.statements.clearLog.run();
     const holderChecks: Array<[number, number]> = [];
@@ -279,7 +301,6 @@ export class ClientIndex {
     for (const [clientId, propertyId] of holderChecks) {
       if (!this.statements.stillHolds.get(clientId, propertyId)) this.properties.get(propertyId)?.holders.remove(clientId);
     }
-    this.dataVersion = this.readDataVersion();
   }
 
   // Reading
