@@ -6,12 +6,12 @@ import { createPropertyLoaders } from './modules/property/property.loaders';
 import { createRelationshipTypeLoaders } from './modules/relationship-type/relationship-type.loaders';
 import { createSegmentLoaders } from './modules/segment/segment.loaders';
 
-export function createLoaders(db: Db) {
+export function createLoaders(db: Db, clientIndex: ClientIndex | null) {
   return {
     ...createRelationshipTypeLoaders(db),
     ...createPropertyLoaders(db),
     ...createClientLoaders(db),
-    ...createSegmentLoaders(db),
+    ...createSegmentLoaders(db, clientIndex),
   };
 }
 
@@ -32,5 +32,5 @@ export const createContext = (db: Db, clientIndex: ClientIndex | null, viewer: V
   clientIndex,
   viewer,
   requestId,
-  loaders: createLoaders(db),
+  loaders: createLoaders(db, clientIndex),
 });

@@ -7,6 +7,7 @@ import { callList } from '../src/modules/call-list/call-list.service';
 import { propertyFacets, relationshipTypeCounts } from '../src/modules/client/client-facets';
 import { clientConnection } from '../src/modules/client/client-page';
 import { resolveClientFilter } from '../src/modules/filter/filter.resolve';
+import { createSegmentLoaders } from '../src/modules/segment/segment.loaders';
 import { defineStory } from './helpers/factories';
 import { createPopulation, seededRandom, SERVICE_POOL, TAG_POOL, NUMBER_POOL, type PopulationClient } from './helpers/population';
 import { filterArbitrary, PROPERTY_TYPES } from './helpers/reference-filter';
@@ -52,6 +53,14 @@ function compare(filter: unknown): void {
   const callsViaIndex = callList(db, { filter: filter as never, first: 500 }, server.clientIndex);
   expect(callsViaIndex.exclusions()).toEqual(callsViaSql.exclusions());
   expect(callsViaIndex.page.edges.map((e) => e.node.id)).toEqual(callsViaSql.page.edges.map((e) => e.node.id));
+}
+
+/** Client.segments answers the same from the index as from SQL, for every client. */
+async function compareSegmentMemberships(): Promise<void> {
+  const ids = (server.db.$client.prepare('SELECT id FROM clients').pluck().all() as number[]);
+  const viaIndex = await createSegmentLoaders(server.db, server.clientIndex).segmentsByClientId.loadMany(ids);
+  const viaSql = await createSegmentLoaders(server.db, null).segmentsByClientId.loadMany(ids);
+  expect(viaIndex).toEqual(viaSql);
 }
 
 /** One random write through the API, of any kind that changes what the index holds. */
@@ -114,6 +123,7 @@ describe('the client index', () => {
     for (let round = 0; round < 60; round++) {
       await randomWrite(random);
       for (const filter of fc.sample(filters, { numRuns: 8, seed: round })) compare(filter);
+      if (round % 10 === 0) await compareSegmentMemberships();
     }
   }, 120000);
 
