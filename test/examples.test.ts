@@ -119,14 +119,12 @@ describe('the example operations GraphiQL opens with', () => {
     },
   );
 
-  it('keeps the commented-out bulk update valid, except for fields the server does not serve yet', () => {
+  it('keeps the commented-out bulk update valid against the schema', () => {
     const commented = examples.flatMap(({ file, document }) => commentedOutOperations(document).map((text) => ({ file, text })));
     expect(commented.map(({ file }) => file)).toContain('05-bulk-update.graphql');
     const schema = buildSchema();
     for (const { text } of commented) {
-      const errors = validate(schema, parse(text));
-      // Once `updateClients` is served, this demands that the example fits it exactly.
-      for (const error of errors) expect(error.message).toMatch(/updateClients/);
+      expect(validate(schema, parse(text)).map((error) => error.message)).toEqual([]);
     }
   });
 });
