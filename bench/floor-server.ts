@@ -13,6 +13,7 @@
 import http from 'node:http';
 import Database from 'better-sqlite3';
 import { BROAD, FACET_PROPERTIES, PAGE_SIZE, SELECTIVE } from './scenarios';
+import { displayValue } from '../src/modules/property/property-values';
 
 interface PropertyDefinition {
   id: number;
@@ -176,21 +177,6 @@ interface PageRow {
   valueKey: string | null;
 }
 
-function display(property: PropertyDefinition, valueKey: string, options: OptionDefinition[]): string {
-  switch (property.valueType) {
-    case 'ENUM':
-      return options.find((option) => option.code === valueKey)?.label ?? valueKey;
-    case 'BOOLEAN':
-      return valueKey === 'true' ? 'Да' : 'Нет';
-    case 'DATE': {
-      const [year, month, day] = valueKey.split('-');
-      return `${day}.${month}.${year}`;
-    }
-    default:
-      return valueKey;
-  }
-}
-
 /** The cursor the API gives for the default order (name, then id): opaque to callers, so it must match. */
 const nameOrderCursor = (nameFolded: string, id: number) =>
   Buffer.from(JSON.stringify(['NAME:ASC,ID:ASC', [nameFolded, id]]), 'utf8').toString('base64url');
@@ -250,7 +236,7 @@ export function openFloor(dbPath: string): Floor {
       for (const value of node.properties) {
         const property = definitions.propertiesByCode.get(value.property.code)!;
         const options = definitions.optionsByProperty.get(property.id)!;
-        value.display = value.values.map((key) => display(property, key, options)).join(', ');
+        value.display = value.values.map((key) => displayValue(property, key, options.find((option) => option.code === key))).join(', ');
       }
     }
     return { nodes, endCursor: last ? nameOrderCursor(last.nameFolded, last.id) : null };

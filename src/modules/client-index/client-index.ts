@@ -22,6 +22,9 @@ const LOG_TABLE = 'client_index_log';
 const WALK_BUDGET = 2000;
 const WALK_OVER_BUDGET = 'client index: walk over budget';
 
+/** Beyond this many other distinct values, `exactly` is asked of SQLite instead of OR-ing them. */
+const MAX_OTHER_VALUES = 1024;
+
 /** Distinct values per range bucket. */
 const BUCKET_SIZE = 256;
 
@@ -77,6 +80,8 @@ export class ClientIndex {
   walkBudget = WALK_BUDGET;
   /** Distinct values per range bucket (tests make it tiny, to exercise splits and edges). */
   bucketSize = BUCKET_SIZE;
+  /** Beyond this many other distinct values, `exactly` is asked of SQLite (tests lower it). */
+  maxOtherValues = MAX_OTHER_VALUES;
   /** The index's own bookkeeping statements, prepared once: two of them run per read. */
   private readonly statements: {
     changeCount: Database.Statement;
@@ -363,10 +368,14 @@ export class ClientIndex {
         return node.values.map((v) => this.valueBitmap(values, v.valueKey)).reduce((a, b) => RoaringBitmap32.and(a, b));
       case 'propertyExactly': {
         if (!values) return empty;
-        const wanted = new Set(node.values.map((v) => v.valueKey));
         const holdingAll = node.values.map((v) => this.valueBitmap(values, v.valueKey)).reduce((a, b) => RoaringBitmap32.and(a, b));
+        // A single-valued property's holders of one value hold exactly it; of several, nobody does.
+        if (!node.property.multiple) return node.values.length === 1 ? holdingAll : empty;
         if (holdingAll.isEmpty) return holdingAll;
+        const wanted = new Set(node.values.map((v) => v.valueKey));
         const others = [...values.byValue.entries()].filter(([key]) => !wanted.has(key)).map(([, bitmap]) => bitmap);
+        // Many other values (free texts, amounts): SQLite counts each client's values faster than an OR of them all.
+        if (others.length > this.maxOtherValues) return this.fromSql(compileClientFilter(node)!);
         return RoaringBitmap32.andNot(holdingAll, RoaringBitmap32.orMany(others));
       }
       case 'propertyRange':

@@ -150,16 +150,10 @@ export function updateClients(db: Db, filter: ClientFilter, patch: BulkClientPat
         const mine = held.get(client.id) ?? new Map<number, string[]>();
         const properties = [
           ...set,
-          ...add.map(({ property, values }) => {
-            const current = mine.get(property.id) ?? [];
-            const stored = checkedValues(catalog, property, current, 'input.addValues', current, { enforceSingle: false });
-            return { property, values: [...stored, ...values.filter((value) => !current.includes(value.valueKey))] };
-          }),
+          ...add.map(({ property, values }) => ({ property, values, keep: mine.get(property.id) ?? [] })),
           ...remove.map(({ property, values }) => {
-            const current = mine.get(property.id) ?? [];
             const removed = new Set(values.map((value) => value.valueKey));
-            const kept = current.filter((key) => !removed.has(key));
-            return { property, values: checkedValues(catalog, property, kept, 'input.removeValues', current, { enforceSingle: false }) };
+            return { property, values: [], keep: (mine.get(property.id) ?? []).filter((key) => !removed.has(key)) };
           }),
         ];
         if (applyPreparedWrite(tx, catalog, client, mine, { fields: { ...fields }, properties }, meta).changed) changed++;

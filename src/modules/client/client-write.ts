@@ -18,9 +18,12 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type ClientFieldValues = Partial<Omit<ClientRow, 'id' | 'createdAt' | 'updatedAt'>>;
 
+/** The values a client is to hold of one property: `values` (checked), plus held values it keeps as they are. */
 export interface PropertyReplacement {
   property: PropertyRow;
   values: StoredValue[];
+  /** Canonical values the client holds now and keeps (adding to, or removing from, what it holds). */
+  keep?: readonly string[];
 }
 
 /** A checked write: the plain fields given, and the properties whose values it replaces. */
@@ -201,9 +204,9 @@ export function applyPreparedWrite(
       after: historyValue(catalog, field, after),
     });
   }
-  for (const { property, values } of prepared.properties) {
+  for (const { property, values, keep = [] } of prepared.properties) {
     const before = held.get(property.id) ?? [];
-    const wanted = new Set(values.map((value) => value.valueKey));
+    const wanted = new Set([...keep, ...values.map((value) => value.valueKey)]);
     const removed = before.filter((key) => !wanted.has(key));
     const added = values.filter((value) => !before.includes(value.valueKey));
     if (removed.length === 0 && added.length === 0) continue;

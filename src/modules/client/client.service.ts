@@ -11,6 +11,7 @@ import {
   insertPreparedClient,
   prepareClientWrite,
   requireCatalogProperty,
+  type PropertyReplacement,
   type WriteMeta,
 } from './client-write';
 import * as repo from './client.repo';
@@ -78,7 +79,7 @@ export function changeClientPropertyValues(
       enforceSingle: operation === 'set',
     });
     const givenKeys = new Set(given.map((value) => value.valueKey));
-    let values = given;
+    let replacement: PropertyReplacement = { property, values: given };
     if (operation === 'add') {
       const added = given.filter((value) => !heldKeys.includes(value.valueKey));
       if (!property.multiple && heldKeys.length + added.length > 1) {
@@ -87,11 +88,10 @@ export function changeClientPropertyValues(
           'values',
         );
       }
-      values = [...checkedValues(catalog, property, heldKeys, 'values', heldKeys, { enforceSingle: false }), ...added];
+      replacement = { property, values: added, keep: heldKeys };
     } else if (operation === 'remove') {
-      const kept = heldKeys.filter((key) => !givenKeys.has(key));
-      values = checkedValues(catalog, property, kept, 'values', heldKeys, { enforceSingle: false });
+      replacement = { property, values: [], keep: heldKeys.filter((key) => !givenKeys.has(key)) };
     }
-    return applyPreparedWrite(tx, catalog, client, held, { fields: {}, properties: [{ property, values }] }, meta(actor)).client;
+    return applyPreparedWrite(tx, catalog, client, held, { fields: {}, properties: [replacement] }, meta(actor)).client;
   });
 }

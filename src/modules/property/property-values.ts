@@ -119,7 +119,7 @@ export function parsePropertyValue(property: PropertyRow, raw: string, options: 
 }
 
 /** One value for people: option labels, Да/Нет, dates as 31.12.2025, the rest as stored. */
-export function displayValue(property: PropertyRow, valueKey: string, option?: PropertyOptionRow): string {
+export function displayValue(property: Pick<PropertyRow, 'valueType'>, valueKey: string, option?: Pick<PropertyOptionRow, 'label'>): string {
   switch (property.valueType) {
     case 'ENUM':
       return option?.label ?? valueKey;

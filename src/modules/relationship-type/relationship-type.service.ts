@@ -53,7 +53,6 @@ export interface RelationshipTypeDeletion {
   reassignedTo: RelationshipTypeRow | null;
 }
 
-const CHUNK = 500;
 
 /** Deleting a type in use needs `reassignTo`: clients are never left pointing at nothing by accident. */
 export function deleteRelationshipType(
@@ -84,19 +83,10 @@ export function deleteRelationshipType(
       const moved = repo.reassignClientsOfRelationshipType(tx, row.id, target.id, Date.now());
       reassignedClientIds = moved.map((client) => client.id);
       // Moving clients is a change of each of them, kept in their history like any other.
-      for (let start = 0; start < moved.length; start += CHUNK) {
-        insertChanges(
-          tx,
-          moved.slice(start, start + CHUNK).map((client) => ({
-            clientId: client.id,
-            at: client.updatedAt,
-            actor,
-            field: 'relationshipType',
-            before: [row.code],
-            after: [target!.code],
-          })),
-        );
-      }
+      insertChanges(
+        tx,
+        moved.map((client) => ({ clientId: client.id, at: client.updatedAt, actor, field: 'relationshipType', before: [row.code], after: [target!.code] })),
+      );
     }
     repo.deleteRelationshipTypeRow(tx, row.id);
     return { deleted: row, reassignedClientIds, reassignedTo: target };
