@@ -1,8 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type Database from 'better-sqlite3';
 import express from 'express';
 import { GraphQLError } from 'graphql';
-import type { Connection } from './db/connection';
+import { observeStatements, type Connection } from './db/connection';
 import { assertRole, authenticate } from './modules/auth/auth.service';
 
 /** How often the event-loop delay is sampled: Node's default, fine enough to see a query that blocks. */
@@ -12,28 +11,14 @@ const EVENT_LOOP_RESOLUTION_MS = 10;
 const delayMs = (ns: number) => Math.max(0, Math.round((ns / 1e6 - EVENT_LOOP_RESOLUTION_MS) * 100) / 100);
 
 /**
- * Counts statements as they are prepared: drizzle prepares one for every query it runs, so the
- * count over a request is the number of SQL statements it cost (a statement prepared once and kept
- * would be counted once only).
- */
-function countPreparedStatements(sqlite: Database.Database): { readonly count: number } {
-  const counter = { count: 0 };
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    counter.count++;
-    return prepare(source);
-  }) as typeof sqlite.prepare;
-  return counter;
-}
-
-/**
  * GET /metrics, for the benchmark (bench/run.ts) to see inside the server from its own process:
- * memory, the event-loop delay since the last `?reset=1`, and the statements prepared so far, so
+ * memory, the event-loop delay since the last `?reset=1`, and the SQL statements run so far, so
  * that statements per request is a difference of two readings. ADMIN only: it tells how loaded the
- * server is. Mounted only with METRICS=true, since wrapping `prepare` costs every query a little.
+ * server is. Mounted only with METRICS=true.
  */
 export function metricsRouter(db: Connection, adminToken: string | undefined): express.Router {
-  const statements = countPreparedStatements(db.$client);
+  const statements = { count: 0 };
+  observeStatements(db, () => void statements.count++);
   const eventLoopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   eventLoopDelay.enable();
 

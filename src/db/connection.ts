@@ -21,9 +21,47 @@ export interface OpenDatabaseOptions {
   synchronous?: SynchronousMode;
 }
 
+type StatementObserver = (source: string) => void;
+const statementObservers = new WeakMap<Database.Database, Set<StatementObserver>>();
+const EXECUTING_METHODS = ['run', 'get', 'all', 'iterate'] as const;
+
+/**
+ * Every statement prepared on the connection tells its observers each time it runs, so that a
+ * request's cost in statements can be counted (tests, GET /metrics) even for statements prepared
+ * once and run many times. Statements prepared with `prepareUnobserved` are not counted.
+ */
+function observeExecutions(sqlite: Database.Database): void {
+  const observers = new Set<StatementObserver>();
+  statementObservers.set(sqlite, observers);
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const statement = prepare(source) as unknown as Record<(typeof EXECUTING_METHODS)[number], (...args: unknown[]) => unknown>;
+    for (const method of EXECUTING_METHODS) {
+      const execute = statement[method];
+      statement[method] = function (this: unknown, ...args: unknown[]) {
+        for (const observer of observers) observer(source);
+        return execute.apply(this, args);
+      };
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
+/** Calls `observer` with the SQL of every statement run from now on; returns how to stop. */
+export function observeStatements(db: Connection, observer: StatementObserver): () => void {
+  const observers = statementObservers.get(db.$client);
+  if (!observers) throw new Error('the connection was not opened with openDatabase');
+  observers.add(observer);
+  return () => void observers.delete(observer);
+}
+
+/** A statement kept for the connection's own bookkeeping (the client index's), not counted as any request's. */
+export const prepareUnobserved = (db: Connection, source: string): Database.Statement => Database.prototype.prepare.call(db.$client, source);
+
 export function openDatabase(filename: string, options: OpenDatabaseOptions = {}): Connection {
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
   const sqlite = new Database(filename);
+  observeExecutions(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');

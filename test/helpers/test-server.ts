@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { closeDatabase, migrateDatabase, openDatabase, type Connection } from '../../src/db/connection';
+import { closeDatabase, migrateDatabase, observeStatements, openDatabase, type Connection } from '../../src/db/connection';
 import type { Role } from '../../src/db/schema';
 import type { Logger } from '../../src/logger';
 import { createToken } from '../../src/modules/auth/auth.service';
@@ -51,12 +51,7 @@ export async function startTestServer(options: { dbPath?: string; adminToken?: s
   const adminToken = tokenFor('ADMIN', 'test-admin');
 
   let recording: string[] | null = null;
-  const sqlite = db.$client;
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    recording?.push(source);
-    return prepare(source);
-  }) as typeof sqlite.prepare;
+  observeStatements(db, (source) => void recording?.push(source));
 
   async function request<T>(query: string, variables?: Record<string, unknown>, requestOptions: RequestOptions = {}): Promise<GraphQLResponse<T>> {
     const token = requestOptions.token === undefined ? adminToken : requestOptions.token;

@@ -1,13 +1,16 @@
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
+import { preparedPerConnection } from '../../db/prepared';
 import { apiTokens, type ApiTokenRow } from '../../db/schema';
 
-export const findActiveTokenByHash = (db: Db, tokenHash: string): ApiTokenRow | undefined =>
+const activeTokenByHashQuery = preparedPerConnection((db) =>
   db
     .select()
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
-    .get();
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')), isNull(apiTokens.revokedAt)))
+    .prepare(),
+);
+export const findActiveTokenByHash = (db: Db, tokenHash: string): ApiTokenRow | undefined => activeTokenByHashQuery(db).get({ tokenHash });
 
 export const insertToken = (db: Db, values: Omit<ApiTokenRow, 'id' | 'revokedAt'>): ApiTokenRow =>
   db.insert(apiTokens).values(values).returning().get();

@@ -45,19 +45,23 @@ export function createFirstAdminTokenIfNone(db: Db, envAdminToken: string | unde
   return createToken(db, 'first-admin', 'ADMIN').token;
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(hashToken(a), 'hex');
-  const right = Buffer.from(hashToken(b), 'hex');
-  return crypto.timingSafeEqual(left, right);
+/** ADMIN_TOKEN's hash, computed once rather than on every request. */
+let envAdminHash: { token: string; hash: Buffer } | null = null;
+function envAdminHashOf(token: string): Buffer {
+  if (envAdminHash?.token !== token) envAdminHash = { token, hash: Buffer.from(hashToken(token), 'hex') };
+  return envAdminHash.hash;
 }
 
 /** The viewer a request's Authorization header names, or null when it names none. */
 export function authenticate(db: Db, header: string | undefined, envAdminToken: string | undefined): Viewer | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match) return null;
-  const token = match[1];
-  if (envAdminToken && constantTimeEqual(token, envAdminToken)) return { name: ENV_ADMIN_NAME, role: 'ADMIN' };
-  const row = repo.findActiveTokenByHash(db, hashToken(token));
+  const presentedHash = hashToken(match[1]);
+  // Hashes compared in constant time: equal lengths whatever was sent, and no early exit.
+  if (envAdminToken && crypto.timingSafeEqual(Buffer.from(presentedHash, 'hex'), envAdminHashOf(envAdminToken))) {
+    return { name: ENV_ADMIN_NAME, role: 'ADMIN' };
+  }
+  const row = repo.findActiveTokenByHash(db, presentedHash);
   return row ? { name: row.name, role: row.role } : null;
 }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RoaringBitmap32 } from 'roaring';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Connection } from '../../db/connection';
+import { prepareUnobserved, type Connection } from '../../db/connection';
 import { clients, type PropertyRow } from '../../db/schema';
 import { compileClientFilter } from '../filter/filter.sql';
 import type { FilterNode, PropertyNode, RangeBound } from '../filter/filter.types';
@@ -82,7 +82,7 @@ export class ClientIndex {
   bucketSize = BUCKET_SIZE;
   /** Beyond this many other distinct values, `exactly` is asked of SQLite (tests lower it). */
   maxOtherValues = MAX_OTHER_VALUES;
-  /** The index's own bookkeeping statements, prepared once: two of them run per read. */
+  /** The index's own bookkeeping statements, prepared once and not counted as any request's: two of them run per read. */
   private readonly statements: {
     changeCount: Database.Statement;
     readLog: Database.Statement;
@@ -102,14 +102,14 @@ export class ClientIndex {
     this.installChangeLog();
     this.assertChangeCounterTriggers();
     this.statements = {
-      changeCount: this.sqlite.prepare('SELECT changes FROM client_change_counter WHERE id = 1').pluck(),
-      readLog: this.sqlite.prepare(
+      changeCount: prepareUnobserved(this.db, 'SELECT changes FROM client_change_counter WHERE id = 1').pluck(),
+      readLog: prepareUnobserved(this.db, 
         `SELECT kind, client_id AS clientId, property_id AS propertyId, value_key AS valueKey, old_type AS oldType, new_type AS newType, old_dnc AS oldDnc, new_dnc AS newDnc FROM ${LOG_TABLE} ORDER BY rowid`,
       ),
-      clearLog: this.sqlite.prepare(`DELETE FROM ${LOG_TABLE}`),
+      clearLog: prepareUnobserved(this.db, `DELETE FROM ${LOG_TABLE}`),
       // Whether a client still holds some value of a property after losing one is a point lookup.
-      stillHolds: this.sqlite.prepare('SELECT 1 FROM client_property_values WHERE client_id = ? AND property_id = ? LIMIT 1').pluck(),
-      blockedTypes: this.sqlite.prepare(`SELECT id FROM relationship_types WHERE contact_policy = 'DO_NOT_CONTACT'`).pluck(),
+      stillHolds: prepareUnobserved(this.db, 'SELECT 1 FROM client_property_values WHERE client_id = ? AND property_id = ? LIMIT 1').pluck(),
+      blockedTypes: prepareUnobserved(this.db, `SELECT id FROM relationship_types WHERE contact_policy = 'DO_NOT_CONTACT'`).pluck(),
     };
     this.rebuild();
   }

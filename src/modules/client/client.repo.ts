@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
+import { inJsonArray, jsonArray, preparedPerConnection } from '../../db/prepared';
 import { clientChanges, clientPropertyValues, clients, propertyOptions, type ClientChangeRow, type ClientRow } from '../../db/schema';
 import type { StoredValue } from '../property/property-values';
 import { afterCursorCondition, orderByClause, type ClientOrdering } from './client-order';
@@ -7,8 +8,8 @@ import { afterCursorCondition, orderByClause, type ClientOrdering } from './clie
 export type NewClient = Omit<ClientRow, 'id'>;
 export type ClientChanges = Partial<Omit<ClientRow, 'id' | 'createdAt'>>;
 
-export const clientsByIds = (db: Db, ids: readonly number[]): ClientRow[] =>
-  db.select().from(clients).where(inArray(clients.id, [...ids])).all();
+const clientsByIdsQuery = preparedPerConnection((db) => db.select().from(clients).where(inJsonArray(clients.id, 'ids')).prepare());
+export const clientsByIds = (db: Db, ids: readonly number[]): ClientRow[] => clientsByIdsQuery(db).all({ ids: jsonArray(ids) });
 
 export const findClientById = (db: Db, id: number): ClientRow | undefined =>
   db.select().from(clients).where(eq(clients.id, id)).get();
@@ -101,7 +102,7 @@ export interface ClientValueRow {
 }
 
 /** Every value of the given clients, grouped by client and property, in option order or value order. */
-export const valuesByClientIds = (db: Db, clientIds: readonly number[]): ClientValueRow[] =>
+const valuesByClientIdsQuery = preparedPerConnection((db) =>
   db
     .select({
       clientId: clientPropertyValues.clientId,
@@ -111,7 +112,7 @@ export const valuesByClientIds = (db: Db, clientIds: readonly number[]): ClientV
     })
     .from(clientPropertyValues)
     .leftJoin(propertyOptions, eq(propertyOptions.id, clientPropertyValues.optionId))
-    .where(inArray(clientPropertyValues.clientId, [...clientIds]))
+    .where(inJsonArray(clientPropertyValues.clientId, 'clientIds'))
     .orderBy(
       asc(clientPropertyValues.clientId),
       asc(clientPropertyValues.propertyId),
@@ -119,7 +120,10 @@ export const valuesByClientIds = (db: Db, clientIds: readonly number[]): ClientV
       asc(clientPropertyValues.numberValue),
       asc(clientPropertyValues.valueKey),
     )
-    .all();
+    .prepare(),
+);
+export const valuesByClientIds = (db: Db, clientIds: readonly number[]): ClientValueRow[] =>
+  valuesByClientIdsQuery(db).all({ clientIds: jsonArray(clientIds) });
 
 export function deleteValues(db: Db, clientId: number, propertyId: number, valueKeys: readonly string[]): void {
   if (valueKeys.length === 0) return;

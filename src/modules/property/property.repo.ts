@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
+import { inJsonArray, jsonArray, preparedPerConnection } from '../../db/prepared';
 import {
   clientPropertyValues,
   properties,
@@ -48,8 +49,8 @@ export const findPropertyByCode = (db: Db, code: string): PropertyRow | undefine
 export const propertiesByCodes = (db: Db, codes: readonly string[]): PropertyRow[] =>
   codes.length === 0 ? [] : db.select().from(properties).where(inArray(properties.code, [...codes])).all();
 
-export const propertiesByIds = (db: Db, ids: readonly number[]): PropertyRow[] =>
-  db.select().from(properties).where(inArray(properties.id, [...ids])).all();
+const propertiesByIdsQuery = preparedPerConnection((db) => db.select().from(properties).where(inJsonArray(properties.id, 'ids')).prepare());
+export const propertiesByIds = (db: Db, ids: readonly number[]): PropertyRow[] => propertiesByIdsQuery(db).all({ ids: jsonArray(ids) });
 
 export const propertiesBySetIds = (db: Db, setIds: readonly number[]): PropertyRow[] =>
   db.select().from(properties).where(inArray(properties.setId, [...setIds])).orderBy(asc(properties.id)).all();
@@ -88,13 +89,16 @@ export function countClientsWithSeveralValues(db: Db, propertyId: number): numbe
 // Options
 
 /** Options of the given properties, archived included, in option order. */
-export const optionsByPropertyIds = (db: Db, propertyIds: readonly number[]): PropertyOptionRow[] =>
+const optionsByPropertyIdsQuery = preparedPerConnection((db) =>
   db
     .select()
     .from(propertyOptions)
-    .where(inArray(propertyOptions.propertyId, [...propertyIds]))
+    .where(inJsonArray(propertyOptions.propertyId, 'propertyIds'))
     .orderBy(asc(propertyOptions.propertyId), asc(propertyOptions.position), asc(propertyOptions.id))
-    .all();
+    .prepare(),
+);
+export const optionsByPropertyIds = (db: Db, propertyIds: readonly number[]): PropertyOptionRow[] =>
+  optionsByPropertyIdsQuery(db).all({ propertyIds: jsonArray(propertyIds) });
 
 export const findOption = (db: Db, propertyId: number, code: string): PropertyOptionRow | undefined =>
   db

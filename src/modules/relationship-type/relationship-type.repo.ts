@@ -1,5 +1,6 @@
 import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
+import { inJsonArray, jsonArray, preparedPerConnection } from '../../db/prepared';
 import { clients, relationshipTypes, type RelationshipTypeRow } from '../../db/schema';
 
 export type NewRelationshipType = Omit<RelationshipTypeRow, 'id'>;
@@ -11,8 +12,11 @@ export const listRelationshipTypes = (db: Db): RelationshipTypeRow[] =>
 export const findRelationshipTypeByCode = (db: Db, code: string): RelationshipTypeRow | undefined =>
   db.select().from(relationshipTypes).where(eq(relationshipTypes.code, code)).get();
 
+const relationshipTypesByIdsQuery = preparedPerConnection((db) =>
+  db.select().from(relationshipTypes).where(inJsonArray(relationshipTypes.id, 'ids')).prepare(),
+);
 export const relationshipTypesByIds = (db: Db, ids: readonly number[]): RelationshipTypeRow[] =>
-  db.select().from(relationshipTypes).where(inArray(relationshipTypes.id, [...ids])).all();
+  relationshipTypesByIdsQuery(db).all({ ids: jsonArray(ids) });
 
 export function clientCountsByRelationshipTypeIds(db: Db, ids: readonly number[]): { id: number; count: number }[] {
   return db
