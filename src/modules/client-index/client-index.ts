@@ -6,6 +6,7 @@ import { clients, type PropertyRow } from '../../db/schema';
 import { compileClientFilter } from '../filter/filter.sql';
 import type { FilterNode, PropertyNode, RangeBound } from '../filter/filter.types';
 import { foldText } from '../shared/text';
+import { addToUnions, buildUnionLevels, removeFromUnions, unionParts, type UnionLevels } from './bucket-unions';
 
 /*
  * A derived, in-memory index of which clients hold what: compressed bitmaps per relationship type,
@@ -38,6 +39,8 @@ interface PropertyValues {
   holders: RoaringBitmap32;
   /** Distinct values in typed order, in buckets, for ranges; built at the first range asked, then kept up to date. */
   buckets: RangeBucket[] | null;
+  /** Unions of neighbouring buckets (bucket-unions.ts), built at the first range after the buckets last split or emptied. */
+  unions: UnionLevels | null;
 }
 
 /**
@@ -59,6 +62,18 @@ interface LogRow {
   newType: number | null;
   oldDnc: number | null;
   newDnc: number | null;
+}
+
+/** The first i in 0..length at which `reached` turns true (it stays true after), or length. */
+function firstIndex(length: number, reached: (i: number) => boolean): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (reached(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
 const compareTyped = (valueType: ValueKind) =>
@@ -229,7 +244,7 @@ export class ClientIndex {
     if (!values) {
       const type =
         valueType ?? ((this.sqlite.prepare('SELECT value_type FROM properties WHERE id = ?').pluck().get(propertyId) as ValueKind | undefined) ?? 'STRING');
-      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), buckets: null };
+      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), buckets: null, unions: null };
       this.properties.set(propertyId, values);
     }
     return values;
@@ -388,7 +403,10 @@ export class ClientIndex {
     }
   }
 
-  /** Clients holding a value that satisfies every bound: whole buckets inside the range, single values at its edges. */
+  /**
+   * Clients holding a value that satisfies every bound: the buckets wholly inside the range through
+   * their unions, single values in the (at most two) buckets at its edges.
+   */
   private holdersInRange(values: PropertyValues, bounds: readonly RangeBound[]): RoaringBitmap32 {
     const compare = compareTyped(values.valueType);
     const satisfies = (key: string, operators: readonly RangeBound['operator'][]) =>
@@ -399,15 +417,28 @@ export class ClientIndex {
       });
     const aboveLower = (key: string) => satisfies(key, ['gt', 'gte']);
     const belowUpper = (key: string) => satisfies(key, ['lt', 'lte']);
+    const buckets = this.rangeBuckets(values);
+    // Values ascend through the buckets, so "above the lower bound" turns true once and "below the
+    // upper bound" turns false once: the buckets the range touches are one run, found by bisection.
+    const from = firstIndex(buckets.length, (i) => aboveLower(buckets[i].keys[buckets[i].keys.length - 1]));
+    const to = firstIndex(buckets.length, (i) => !belowUpper(buckets[i].keys[0]));
+    if (from >= to) return new RoaringBitmap32();
+    const inside = (bucket: RangeBucket) => aboveLower(bucket.keys[0]) && belowUpper(bucket.keys[bucket.keys.length - 1]);
     const parts: RoaringBitmap32[] = [];
-    for (const bucket of this.rangeBuckets(values)) {
-      const first = bucket.keys[0];
-      const last = bucket.keys[bucket.keys.length - 1];
-      if (!aboveLower(last) || !belowUpper(first)) continue;
-      if (aboveLower(first) && belowUpper(last)) parts.push(bucket.clients);
-      else for (const key of bucket.keys) if (aboveLower(key) && belowUpper(key)) parts.push(values.byValue.get(key)!);
-    }
+    const edgeValues = (bucket: RangeBucket) => {
+      for (const key of bucket.keys) if (aboveLower(key) && belowUpper(key)) parts.push(values.byValue.get(key)!);
+    };
+    let wholeFrom = from;
+    let wholeTo = to;
+    if (!inside(buckets[from])) edgeValues(buckets[wholeFrom++]);
+    if (wholeTo > wholeFrom && !inside(buckets[to - 1])) edgeValues(buckets[--wholeTo]);
+    if (wholeFrom < wholeTo) parts.push(...unionParts(this.bucketUnions(values), wholeFrom, wholeTo));
     return RoaringBitmap32.orMany(parts);
+  }
+
+  private bucketUnions(values: PropertyValues): UnionLevels {
+    values.unions ??= buildUnionLevels(this.rangeBuckets(values).map((bucket) => bucket.clients));
+    return values.unions;
   }
 
   private rangeBuckets(values: PropertyValues): RangeBucket[] {
@@ -441,6 +472,7 @@ export class ClientIndex {
     const buckets = values.buckets!;
     if (buckets.length === 0) {
       buckets.push(this.bucketOf(values, [key]));
+      values.unions = null;
       return;
     }
     const index = this.bucketIndex(values, key);
@@ -454,10 +486,12 @@ export class ClientIndex {
       if (bucket.keys.length >= 2 * this.bucketSize) {
         const half = bucket.keys.length >> 1;
         buckets.splice(index, 1, this.bucketOf(values, bucket.keys.slice(0, half)), this.bucketOf(values, bucket.keys.slice(half)));
+        values.unions = null;
         return;
       }
     }
     bucket.clients.add(clientId);
+    if (values.unions) addToUnions(values.unions, index, clientId);
   }
 
   private removeFromBuckets(values: PropertyValues, key: string, clientId: number, goneKey: boolean): void {
@@ -469,11 +503,15 @@ export class ClientIndex {
       bucket.keys = bucket.keys.filter((k) => k !== key);
       if (bucket.keys.length === 0) {
         buckets.splice(index, 1);
+        values.unions = null;
         return;
       }
     }
     // The client leaves the bucket only if it holds none of the bucket's other values.
-    if (!bucket.keys.some((k) => values.byValue.get(k)?.has(clientId))) bucket.clients.remove(clientId);
+    if (!bucket.keys.some((k) => values.byValue.get(k)?.has(clientId))) {
+      bucket.clients.remove(clientId);
+      if (values.unions) removeFromUnions(values.unions, index, clientId);
+    }
   }
 
   private fromSql(condition: SQL): RoaringBitmap32 {
