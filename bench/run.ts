@@ -151,7 +151,8 @@ const startServer = (dbPath: string, metrics: boolean) =>
   startChild(
     'server',
     ['src/main.ts'],
-    { PORT: '0', DB_PATH: dbPath, DEMO_DATA: 'false', ADMIN_TOKEN, LOG_LEVEL: 'info', METRICS: String(metrics) },
+    // As `npm start` runs it: graphql-js skips its development-only checks in production.
+    { NODE_ENV: 'production', PORT: '0', DB_PATH: dbPath, DEMO_DATA: 'false', ADMIN_TOKEN, LOG_LEVEL: 'info', METRICS: String(metrics) },
     // At a million clients the server may build in-memory structures before it listens.
     15 * 60 * 1000,
   );

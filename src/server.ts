@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -8,7 +8,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import express from 'express';
-import { getDirectiveValues, GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import {
+  getDirectiveValues,
+  GraphQLError,
+  isObjectType,
+  visit,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationContext,
+} from 'graphql';
 import { createComplexityDirective, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 
 import { createContext, type GraphQLContext } from './context';
@@ -101,27 +110,56 @@ const pageAwareEstimator: ComplexityEstimator = ({ field, args, childComplexity 
   return (Number(values.value) + childComplexity) * multiplier;
 };
 
-/** Refuses an operation whose estimated cost is over the limit, before any resolver runs. */
+/** The names of every argument some @complexity multiplies by (`first`, `properties`). */
+function multiplierArgumentNames(schema: GraphQLSchema): Set<string> {
+  const names = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const values = field.astNode ? getDirectiveValues(complexityDirective, field.astNode) : undefined;
+      for (const name of (values?.multipliers as string[] | undefined) ?? []) names.add(name);
+    }
+  }
+  return names;
+}
+
+/** The variables a document passes to a multiplier argument: no other variable can change its cost. */
+function costVariablesOf(document: DocumentNode, multiplierNames: Set<string>): string[] {
+  const found = new Set<string>();
+  visit(document, {
+    Argument(argument) {
+      if (!multiplierNames.has(argument.name.value)) return;
+      visit(argument.value, { Variable: (variable) => void found.add(variable.name.value) });
+    },
+  });
+  return [...found];
+}
+
+/** Costs remembered per document and per value of its cost variables; beyond this many, forgotten. */
+const MAX_COSTS_PER_DOCUMENT = 64;
+
+/**
+ * Refuses an operation whose estimated cost is over the limit, before any resolver runs. The
+ * estimate walks the whole document (~0.13 ms, a tenth of a card's time), so it is remembered per
+ * document (Apollo hands back the same parsed document for the same query text) and per operation
+ * and value of the variables that reach a page size.
+ */
 function costLimitPlugin(): ApolloServerPlugin<GraphQLContext> {
+  let multiplierNames: Set<string> | null = null;
+  const costsByDocument = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
   return {
     async requestDidStart({ schema }) {
+      multiplierNames ??= multiplierArgumentNames(schema);
       return {
         async didResolveOperation({ request, document }) {
-          let cost: number;
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName ?? undefined,
-              variables: request.variables ?? {},
-              estimators: [pageAwareEstimator, simpleEstimator({ defaultComplexity: 1 })],
-            });
-          } catch (error) {
-            // getComplexity coerces the variables itself; a value of the wrong type is the caller's mistake.
-            if (error instanceof GraphQLError) {
-              throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
-            }
-            throw error;
+          let known = costsByDocument.get(document);
+          if (!known) costsByDocument.set(document, (known = { variables: costVariablesOf(document, multiplierNames!), costs: new Map() }));
+          const key = JSON.stringify([request.operationName ?? null, ...known.variables.map((name) => request.variables?.[name] ?? null)]);
+          let cost = known.costs.get(key);
+          if (cost === undefined) {
+            cost = estimateCost(schema, request, document);
+            if (known.costs.size >= MAX_COSTS_PER_DOCUMENT) known.costs.clear();
+            known.costs.set(key, cost);
           }
           if (cost > LIMITS.maxCost) {
             throw new GraphQLError(
@@ -133,6 +171,24 @@ function costLimitPlugin(): ApolloServerPlugin<GraphQLContext> {
       };
     },
   };
+}
+
+function estimateCost(schema: GraphQLSchema, request: GraphQLRequest, document: DocumentNode): number {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: request.operationName ?? undefined,
+      variables: request.variables ?? {},
+      estimators: [pageAwareEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    // getComplexity coerces the variables itself; a value of the wrong type is the caller's mistake.
+    if (error instanceof GraphQLError) {
+      throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
+    throw error;
+  }
 }
 
 /**
@@ -172,6 +228,8 @@ export async function createApp({ db, logger = createLogger(), adminToken, metri
   const clientIndex = useIndex ? new ClientIndex(db) : null;
   const app = express();
   app.disable('x-powered-by');
+  // An ETag hashes every response body, and no GraphQL client revalidates a POST with it.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const schema = buildSchema();
   const apollo = new ApolloServer<GraphQLContext>({

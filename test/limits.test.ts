@@ -62,6 +62,18 @@ describe('limits on a document', () => {
     await stillServing();
   });
 
+  it('estimates a remembered document again for every page size its variables ask', async () => {
+    // The estimate is remembered per document and per value of the variables that reach a page
+    // size: the same text must still be refused when only a variable makes it too costly.
+    const query = `query($n: Int, $id: ID!) { client(id: $id) { id } clients(first: $n) { nodes { segments { clients(first: $n) { totalCount } } } } }`;
+    const statuses: number[] = [];
+    for (const n of [2, 500, 2, 500, 3]) statuses.push((await post(query, { n, id: String(n) })).status);
+    expect(statuses).toEqual([200, 400, 200, 400, 200]);
+    // A variable that no page size reads changes nothing, however it varies.
+    for (const id of ['1', '2', 'x']) expect((await post(query, { n: 500, id })).status).toBe(400);
+    await stillServing();
+  });
+
   it('answers a page size over the maximum as BAD_USER_INPUT naming first, not as a cost refusal', async () => {
     const { body } = await post(`{ clients(first: 100000) { nodes { id } } }`);
     expect(body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
