@@ -3,9 +3,11 @@ import { RoaringBitmap32 } from 'roaring';
 import { sql, type SQL } from 'drizzle-orm';
 import { prepareUnobserved, type Connection } from '../../db/connection';
 import { clients, type PropertyRow } from '../../db/schema';
+import { idIn } from '../client/client.repo';
 import { compileClientFilter } from '../filter/filter.sql';
 import type { FilterNode, PropertyNode, RangeBound } from '../filter/filter.types';
 import { foldText } from '../shared/text';
+import { NameOrder } from './name-order';
 import { addToUnions, buildUnionLevels, removeFromUnions, unionParts, type UnionLevels } from './bucket-unions';
 
 /*
@@ -25,6 +27,9 @@ const WALK_OVER_BUDGET = 'client index: walk over budget';
 
 /** Beyond this many other distinct values, `exactly` is asked of SQLite instead of OR-ing them. */
 const MAX_OTHER_VALUES = 1024;
+
+/** Clients created or renamed since the name order was read, beyond which it is read again (~0.3 s at a million). */
+const MIN_UNPLACED_BEFORE_REREAD = 1000;
 
 /** Distinct values per range bucket. */
 const BUCKET_SIZE = 256;
@@ -62,6 +67,8 @@ interface LogRow {
   newType: number | null;
   oldDnc: number | null;
   newDnc: number | null;
+  /** For 'client~': whether name_folded changed, which moves the client out of its place in name order. */
+  nameChanged: number | null;
 }
 
 /** The first i in 0..length at which `reached` turns true (it stays true after), or length. */
@@ -104,7 +111,14 @@ export class ClientIndex {
     clearLog: Database.Statement;
     stillHolds: Database.Statement;
     blockedTypes: Database.Statement;
+    idsByName: Database.Statement;
+    nameOf: Database.Statement;
   };
+  private readonly nameOrder = new NameOrder();
+  /** Whether the name order has been read since the last rebuild (it is read at the first page that needs it). */
+  private nameOrderRead = false;
+  /** Clients without a place in name order before it is read again: at least this many, or 1% of all clients. */
+  minUnplacedBeforeReread = MIN_UNPLACED_BEFORE_REREAD;
 
   constructor(private readonly db: Connection) {
     this.sqlite = db.$client;
@@ -119,12 +133,15 @@ export class ClientIndex {
     this.statements = {
       changeCount: prepareUnobserved(this.db, 'SELECT changes FROM client_change_counter WHERE id = 1').pluck(),
       readLog: prepareUnobserved(this.db, 
-        `SELECT kind, client_id AS clientId, property_id AS propertyId, value_key AS valueKey, old_type AS oldType, new_type AS newType, old_dnc AS oldDnc, new_dnc AS newDnc FROM ${LOG_TABLE} ORDER BY rowid`,
+        `SELECT kind, client_id AS clientId, property_id AS propertyId, value_key AS valueKey, old_type AS oldType, new_type AS newType, old_dnc AS oldDnc, new_dnc AS newDnc, name_changed AS nameChanged FROM ${LOG_TABLE} ORDER BY rowid`,
       ),
       clearLog: prepareUnobserved(this.db, `DELETE FROM ${LOG_TABLE}`),
       // Whether a client still holds some value of a property after losing one is a point lookup.
       stillHolds: prepareUnobserved(this.db, 'SELECT 1 FROM client_property_values WHERE client_id = ? AND property_id = ? LIMIT 1').pluck(),
       blockedTypes: prepareUnobserved(this.db, `SELECT id FROM relationship_types WHERE contact_policy = 'DO_NOT_CONTACT'`).pluck(),
+      idsByName: prepareUnobserved(this.db, 'SELECT id FROM clients ORDER BY name_folded, id').pluck(),
+      // A request's own statement (checking its cursor), so counted as one.
+      nameOf: this.sqlite.prepare('SELECT name_folded FROM clients WHERE id = ?').pluck(),
     };
     this.rebuild();
   }
@@ -136,7 +153,7 @@ export class ClientIndex {
    * against the bitmap until the page is full (cost grows with how sparse the selection is).
    */
   withSelectionCondition<T>(selection: RoaringBitmap32, pageSize: number, orderHasIndex: boolean, work: (condition: SQL) => T): T {
-    const asList = () => work(sql`${clients.id} in (select value from json_each(${JSON.stringify(selection.toArray())}))`);
+    const asList = () => work(idIn(selection.toArray()));
     const rowsWalked = ((pageSize + 1) * Math.max(this.all.size, 1)) / Math.max(selection.size, 1);
     if (!orderHasIndex || selection.size <= rowsWalked) return asList();
     // The estimate assumes the selection is spread evenly along the order; a selection bunched at
@@ -152,6 +169,33 @@ export class ClientIndex {
     } finally {
       this.selections.delete(key);
     }
+  }
+
+  /**
+   * A page of the selection in the default order (name, then id), picked from memory: the ids of
+   * its clients that have a place in name order, in order, and those that have none (created or
+   * renamed since the order was read) for the caller to take from SQL and merge in. Null when the
+   * cursor's client has no place, or is gone or renamed since the cursor was made: SQL pages that.
+   */
+  pageInNameOrder(selection: RoaringBitmap32, after: readonly (string | number | null)[] | undefined, limit: number): { placed: number[]; unplaced: number[] } | null {
+    const order = this.currentNameOrder();
+    let afterPlace = 0;
+    if (after) {
+      const [name, id] = after;
+      afterPlace = typeof id === 'number' ? order.placeOf(id) : 0;
+      if (afterPlace === 0 || this.statements.nameOf.get(id) !== name) return null;
+    }
+    const unplaced = RoaringBitmap32.and(selection, order.unplaced);
+    const placed = unplaced.isEmpty ? selection : RoaringBitmap32.andNot(selection, unplaced);
+    return { placed: order.firstAfter(placed, afterPlace, limit), unplaced: unplaced.toArray() };
+  }
+
+  private currentNameOrder(): NameOrder {
+    if (!this.nameOrderRead || this.nameOrder.unplaced.size > Math.max(this.minUnplacedBeforeReread, this.all.size / 100)) {
+      this.nameOrder.load(this.statements.idsByName.all() as number[]);
+      this.nameOrderRead = true;
+    }
+    return this.nameOrder;
   }
 
   /**
@@ -176,16 +220,17 @@ export class ClientIndex {
     this.sqlite.exec(`
       CREATE TEMP TABLE IF NOT EXISTS ${LOG_TABLE} (
         kind TEXT NOT NULL, client_id INTEGER NOT NULL, property_id INTEGER, value_key TEXT,
-        old_type INTEGER, new_type INTEGER, old_dnc INTEGER, new_dnc INTEGER);
+        old_type INTEGER, new_type INTEGER, old_dnc INTEGER, new_dnc INTEGER, name_changed INTEGER);
       CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_insert AFTER INSERT ON main.clients BEGIN
         INSERT INTO ${LOG_TABLE} (kind, client_id, new_type, new_dnc) VALUES ('client+', new.id, new.relationship_type_id, new.do_not_contact);
       END;
       CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_delete AFTER DELETE ON main.clients BEGIN
         INSERT INTO ${LOG_TABLE} (kind, client_id, old_type, old_dnc) VALUES ('client-', old.id, old.relationship_type_id, old.do_not_contact);
       END;
-      CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_update AFTER UPDATE OF relationship_type_id, do_not_contact ON main.clients BEGIN
-        INSERT INTO ${LOG_TABLE} (kind, client_id, old_type, new_type, old_dnc, new_dnc)
-          VALUES ('client~', new.id, old.relationship_type_id, new.relationship_type_id, old.do_not_contact, new.do_not_contact);
+      CREATE TEMP TRIGGER IF NOT EXISTS client_index_client_update AFTER UPDATE OF relationship_type_id, do_not_contact, name_folded ON main.clients BEGIN
+        INSERT INTO ${LOG_TABLE} (kind, client_id, old_type, new_type, old_dnc, new_dnc, name_changed)
+          VALUES ('client~', new.id, old.relationship_type_id, new.relationship_type_id, old.do_not_contact, new.do_not_contact,
+                  old.name_folded IS NOT new.name_folded);
       END;
       CREATE TEMP TRIGGER IF NOT EXISTS client_index_value_insert AFTER INSERT ON main.client_property_values BEGIN
         INSERT INTO ${LOG_TABLE} (kind, client_id, property_id, value_key) VALUES ('value+', new.client_id, new.property_id, new.value_key);
@@ -199,6 +244,7 @@ export class ClientIndex {
   /** Reads everything from SQLite: at start, and when another connection has written the file. */
   rebuild(): void {
     this.statements.clearLog.run();
+    this.nameOrderRead = false;
     this.all = new RoaringBitmap32();
     this.noType = new RoaringBitmap32();
     this.doNotContact = new RoaringBitmap32();
@@ -281,14 +327,17 @@ export class ClientIndex {
       switch (row.kind) {
         case 'client+':
           this.addClient(row.clientId, row.newType, row.newDnc ?? 0);
+          this.nameOrder.unplaced.add(row.clientId);
           break;
         case 'client-':
           this.all.remove(row.clientId);
           this.noType.remove(row.clientId);
           if (row.oldType !== null) this.byType.get(row.oldType)?.remove(row.clientId);
           this.doNotContact.remove(row.clientId);
+          this.nameOrder.unplaced.remove(row.clientId);
           break;
         case 'client~':
+          if (row.nameChanged) this.nameOrder.unplaced.add(row.clientId);
           if (row.oldType === null) this.noType.remove(row.clientId);
           else this.byType.get(row.oldType)?.remove(row.clientId);
           if (row.newType === null) this.noType.add(row.clientId);

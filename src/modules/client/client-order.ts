@@ -5,7 +5,7 @@ import { badInput } from '../../errors';
 import type { ClientOrder } from '../../generated/graphql';
 import { findPropertyByCode } from '../property/property.repo';
 
-type SortValue = string | number | null;
+export type SortValue = string | number | null;
 
 /** One key of a total order over clients. */
 export interface SortKey {

@@ -1,9 +1,10 @@
 import type { Db } from '../../db/connection';
 import { badInput } from '../../errors';
 import type { ClientOrder } from '../../generated/graphql';
-import { decodeCursor, encodeCursor, resolveClientOrdering } from './client-order';
+import type { RoaringBitmap32 } from 'roaring';
+import { decodeCursor, encodeCursor, resolveClientOrdering, type ClientOrdering, type SortValue } from './client-order';
 import type { ClientConnectionModel } from './client.models';
-import { countClients, pageOfClients } from './client.repo';
+import { clientsByIds, countClients, idIn, pageOfClients, type ClientPageRow } from './client.repo';
 import type { ClientIndex } from '../client-index/client-index';
 import { compileClientFilter } from '../filter/filter.sql';
 import type { FilterNode } from '../filter/filter.types';
@@ -35,6 +36,29 @@ function answeredBySqlIndexes(node: FilterNode): boolean {
   }
 }
 
+/** The default order: name, then id, both ascending. */
+const isNameOrder = (ordering: ClientOrdering) =>
+  ordering.keys.length === 2 && ordering.keys[0].label === 'NAME' && !ordering.keys[0].descending;
+
+/** SQLite compares text byte by byte in UTF-8 (BINARY); JavaScript's < compares UTF-16 units, which differs past U+FFFF. */
+const compareNamePositions = (a: ClientPageRow, b: ClientPageRow) =>
+  Buffer.compare(Buffer.from(a.client.nameFolded, 'utf8'), Buffer.from(b.client.nameFolded, 'utf8')) || a.client.id - b.client.id;
+
+/**
+ * A page in name order with the index's help: the clients placed in name order come in order from
+ * memory and are read by id; those the index could not place (created or renamed lately) are paged
+ * by SQL among themselves and merged in. Null when the index cannot say where the cursor is.
+ */
+function pageInNameOrder(db: Db, index: ClientIndex, selection: RoaringBitmap32, ordering: ClientOrdering, after: SortValue[] | undefined, limit: number): ClientPageRow[] | null {
+  const picked = index.pageInNameOrder(selection, after, limit);
+  if (!picked) return null;
+  const byId = new Map(clientsByIds(db, picked.placed).map((client) => [client.id, client]));
+  const placed = picked.placed.map((id) => byId.get(id)!).map((client) => ({ client, position: [client.nameFolded, client.id] }));
+  if (picked.unplaced.length === 0) return placed;
+  const unplaced = pageOfClients(db, { where: idIn(picked.unplaced), ordering, after, limit });
+  return [...placed, ...unplaced].sort(compareNamePositions).slice(0, limit);
+}
+
 export interface ClientPageArgs {
   filter: FilterNode;
   orderBy?: readonly ClientOrder[] | null;
@@ -58,9 +82,10 @@ export function clientConnection(db: Db, args: ClientPageArgs, index: ClientInde
     // A filter of only what SQLite indexes itself (a name prefix, a time range) pages best as SQL.
     const rows = answeredBySqlIndexes(args.filter)
       ? pageOfClients(db, { where: compileClientFilter(args.filter), ordering, after, limit: limit + 1 })
-      : index.withSelectionCondition(bitmap, limit, ordering.keys[0].indexed, (where) =>
+      : ((isNameOrder(ordering) ? pageInNameOrder(db, index, bitmap, ordering, after, limit + 1) : null) ??
+        index.withSelectionCondition(bitmap, limit, ordering.keys[0].indexed, (where) =>
           pageOfClients(db, { where, ordering, after, limit: limit + 1 }),
-        );
+        ));
     return { edges: edgesOf(rows), hasNextPage: rows.length > limit, selection: { db, where: undefined, index, bitmap }, countAll: () => bitmap.size };
   }
   const where = compileClientFilter(args.filter);

@@ -11,6 +11,9 @@ export type ClientChanges = Partial<Omit<ClientRow, 'id' | 'createdAt'>>;
 const clientsByIdsQuery = preparedPerConnection((db) => db.select().from(clients).where(inJsonArray(clients.id, 'ids')).prepare());
 export const clientsByIds = (db: Db, ids: readonly number[]): ClientRow[] => clientsByIdsQuery(db).all({ ids: jsonArray(ids) });
 
+/** `clients.id` is one of the ids, bound as a single JSON array whatever their number. */
+export const idIn = (ids: readonly number[]): SQL => sql`${clients.id} in (select value from json_each(${jsonArray(ids)}))`;
+
 export const findClientById = (db: Db, id: number): ClientRow | undefined =>
   db.select().from(clients).where(eq(clients.id, id)).get();
 
