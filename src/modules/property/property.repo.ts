@@ -43,8 +43,8 @@ export const countPropertiesInSet = (db: Db, setId: number): number =>
 export const listProperties = (db: Db): PropertyRow[] =>
   db.select().from(properties).orderBy(asc(properties.setId), asc(properties.id)).all();
 
-export const findPropertyByCode = (db: Db, code: string): PropertyRow | undefined =>
-  db.select().from(properties).where(eq(properties.code, code)).get();
+const propertyByCodeQuery = preparedPerConnection((db) => db.select().from(properties).where(eq(properties.code, sql.placeholder('code'))).prepare());
+export const findPropertyByCode = (db: Db, code: string): PropertyRow | undefined => propertyByCodeQuery(db).get({ code });
 
 export const propertiesByCodes = (db: Db, codes: readonly string[]): PropertyRow[] =>
   codes.length === 0 ? [] : db.select().from(properties).where(inArray(properties.code, [...codes])).all();

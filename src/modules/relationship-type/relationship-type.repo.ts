@@ -9,8 +9,10 @@ export type RelationshipTypeChanges = Partial<Omit<RelationshipTypeRow, 'id' | '
 export const listRelationshipTypes = (db: Db): RelationshipTypeRow[] =>
   db.select().from(relationshipTypes).orderBy(asc(relationshipTypes.id)).all();
 
-export const findRelationshipTypeByCode = (db: Db, code: string): RelationshipTypeRow | undefined =>
-  db.select().from(relationshipTypes).where(eq(relationshipTypes.code, code)).get();
+const relationshipTypeByCodeQuery = preparedPerConnection((db) =>
+  db.select().from(relationshipTypes).where(eq(relationshipTypes.code, sql.placeholder('code'))).prepare(),
+);
+export const findRelationshipTypeByCode = (db: Db, code: string): RelationshipTypeRow | undefined => relationshipTypeByCodeQuery(db).get({ code });
 
 const relationshipTypesByIdsQuery = preparedPerConnection((db) =>
   db.select().from(relationshipTypes).where(inJsonArray(relationshipTypes.id, 'ids')).prepare(),

@@ -1,11 +1,12 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/connection';
+import { preparedPerConnection } from '../../db/prepared';
 import { clients, segmentMembers, segments, type SegmentRow } from '../../db/schema';
 
 export const listSegments = (db: Db): SegmentRow[] => db.select().from(segments).orderBy(asc(segments.id)).all();
 
-export const findSegmentByCode = (db: Db, code: string): SegmentRow | undefined =>
-  db.select().from(segments).where(eq(segments.code, code)).get();
+const segmentByCodeQuery = preparedPerConnection((db) => db.select().from(segments).where(eq(segments.code, sql.placeholder('code'))).prepare());
+export const findSegmentByCode = (db: Db, code: string): SegmentRow | undefined => segmentByCodeQuery(db).get({ code });
 
 export const insertSegment = (db: Db, values: Omit<SegmentRow, 'id'>): SegmentRow =>
   db.insert(segments).values(values).returning().get();
