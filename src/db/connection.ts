@@ -14,9 +14,6 @@ export type Connection = BetterSQLite3Database<typeof schema> & { $client: Datab
 
 export const MIGRATIONS_FOLDER = path.resolve(__dirname, '../../drizzle');
 
-/** Twice the database a million clients make (~0.9 GB); better-sqlite3 is built to map at most just under 2 GiB. */
-const MMAP_BYTES = 2 * 1024 ** 3;
-
 export type SynchronousMode = 'FULL' | 'NORMAL';
 
 export interface OpenDatabaseOptions {
@@ -68,11 +65,6 @@ export function openDatabase(filename: string, options: OpenDatabaseOptions = {}
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
-  // Reads through a memory map instead of a read() per page into SQLite's small page cache: a page
-  // of 50 clients picked by the index touches ~2,000 scattered rows, 4.0 -> 2.5 ms at a million
-  // clients. Only address space is reserved; the pages are the kernel's file cache, shared and
-  // reclaimable (they show in RSS once touched).
-  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
   sqlite.pragma('foreign_keys = ON');
   return drizzle(sqlite, { schema }) as Connection;
 }
