@@ -46,6 +46,8 @@ interface PropertyValues {
   buckets: RangeBucket[] | null;
   /** Unions of neighbouring buckets (bucket-unions.ts), built at the first range after the buckets last split or emptied. */
   unions: UnionLevels | null;
+  /** Each value's folded form, for `contains` (folding is NFKC and case: ~1 µs a value, too slow to redo per query); filled at the first `contains`. */
+  folded: Map<string, string> | null;
 }
 
 /**
@@ -290,7 +292,7 @@ export class ClientIndex {
     if (!values) {
       const type =
         valueType ?? ((this.sqlite.prepare('SELECT value_type FROM properties WHERE id = ?').pluck().get(propertyId) as ValueKind | undefined) ?? 'STRING');
-      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), buckets: null, unions: null };
+      values = { valueType: type, byValue: new Map(), holders: new RoaringBitmap32(), buckets: null, unions: null, folded: null };
       this.properties.set(propertyId, values);
     }
     return values;
@@ -349,7 +351,10 @@ export class ClientIndex {
           const values = this.propertyValues(row.propertyId!);
           let bitmap = values.byValue.get(row.valueKey!);
           const newKey = !bitmap;
-          if (!bitmap) values.byValue.set(row.valueKey!, (bitmap = new RoaringBitmap32()));
+          if (!bitmap) {
+            values.byValue.set(row.valueKey!, (bitmap = new RoaringBitmap32()));
+            values.folded?.set(row.valueKey!, foldText(row.valueKey!));
+          }
           bitmap.add(row.clientId);
           values.holders.add(row.clientId);
           if (values.buckets) this.addToBuckets(values, row.valueKey!, row.clientId, newKey);
@@ -360,7 +365,10 @@ export class ClientIndex {
           const bitmap = values.byValue.get(row.valueKey!);
           bitmap?.remove(row.clientId);
           const goneKey = bitmap !== undefined && bitmap.isEmpty;
-          if (goneKey) values.byValue.delete(row.valueKey!);
+          if (goneKey) {
+            values.byValue.delete(row.valueKey!);
+            values.folded?.delete(row.valueKey!);
+          }
           if (values.buckets) this.removeFromBuckets(values, row.valueKey!, row.clientId, goneKey);
           holderChecks.push([row.clientId, row.propertyId!]);
           break;
@@ -446,7 +454,9 @@ export class ClientIndex {
         return values ? this.holdersInRange(values, node.bounds) : empty;
       case 'propertyContains': {
         if (!values) return empty;
-        const matching = [...values.byValue.entries()].filter(([key]) => foldText(key).includes(node.folded)).map(([, bitmap]) => bitmap);
+        const folded = this.foldedValues(values);
+        const matching: RoaringBitmap32[] = [];
+        for (const [key, bitmap] of values.byValue) if (folded.get(key)!.includes(node.folded)) matching.push(bitmap);
         return RoaringBitmap32.orMany(matching);
       }
     }
@@ -483,6 +493,11 @@ export class ClientIndex {
     if (wholeTo > wholeFrom && !inside(buckets[to - 1])) edgeValues(buckets[--wholeTo]);
     if (wholeFrom < wholeTo) parts.push(...unionParts(this.bucketUnions(values), wholeFrom, wholeTo));
     return RoaringBitmap32.orMany(parts);
+  }
+
+  private foldedValues(values: PropertyValues): Map<string, string> {
+    if (!values.folded) values.folded = new Map([...values.byValue.keys()].map((key) => [key, foldText(key)]));
+    return values.folded;
   }
 
   private bucketUnions(values: PropertyValues): UnionLevels {
