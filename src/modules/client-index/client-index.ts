@@ -116,9 +116,8 @@ export class ClientIndex {
     idsByName: Database.Statement;
     nameOf: Database.Statement;
   };
+  /** Every client's place in name order: read with the rest at a rebuild (~0.2 s at a million clients), and again past many unplaced clients. */
   private readonly nameOrder = new NameOrder();
-  /** Whether the name order has been read since the last rebuild (it is read at the first page that needs it). */
-  private nameOrderRead = false;
   /** Clients without a place in name order before it is read again: at least this many, or 1% of all clients. */
   minUnplacedBeforeReread = MIN_UNPLACED_BEFORE_REREAD;
 
@@ -193,11 +192,12 @@ export class ClientIndex {
   }
 
   private currentNameOrder(): NameOrder {
-    if (!this.nameOrderRead || this.nameOrder.unplaced.size > Math.max(this.minUnplacedBeforeReread, this.all.size / 100)) {
-      this.nameOrder.load(this.statements.idsByName.all() as number[]);
-      this.nameOrderRead = true;
-    }
+    if (this.nameOrder.unplaced.size > Math.max(this.minUnplacedBeforeReread, this.all.size / 100)) this.readNameOrder();
     return this.nameOrder;
+  }
+
+  private readNameOrder(): void {
+    this.nameOrder.load(this.statements.idsByName.all() as number[]);
   }
 
   /**
@@ -246,7 +246,7 @@ export class ClientIndex {
   /** Reads everything from SQLite: at start, and when another connection has written the file. */
   rebuild(): void {
     this.statements.clearLog.run();
-    this.nameOrderRead = false;
+    this.readNameOrder();
     this.all = new RoaringBitmap32();
     this.noType = new RoaringBitmap32();
     this.doNotContact = new RoaringBitmap32();
