@@ -13,6 +13,7 @@ import {
   GraphQLError,
   isObjectType,
   visit,
+  type ASTNode,
   type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
@@ -25,6 +26,7 @@ import type { Connection } from './db/connection';
 import { ClientIndex } from './modules/client-index/client-index';
 import { graphiqlRouter } from './graphiql';
 import { LIMITS } from './limits';
+import { DEFAULT_PAGE_SIZE } from './modules/client/client-page';
 import { metricsRouter } from './metrics';
 import { createLogger, type Logger } from './logger';
 import { authenticate, unauthenticated, type Viewer } from './modules/auth/auth.service';
@@ -105,6 +107,8 @@ const pageAwareEstimator: ComplexityEstimator = ({ field, args, childComplexity 
     const value = args[name];
     if (typeof value === 'number') return product * Math.min(Math.max(value, 1), LIMITS.maxPageSize);
     if (Array.isArray(value)) return product * Math.max(value.length, 1);
+    // `first: null` is the default page, as the resolvers read it.
+    if (value === null || value === undefined) return product * DEFAULT_PAGE_SIZE;
     return product;
   }, 1);
   return (Number(values.value) + childComplexity) * multiplier;
@@ -123,13 +127,20 @@ function multiplierArgumentNames(schema: GraphQLSchema): Set<string> {
   return names;
 }
 
-/** The variables a document passes to a multiplier argument: no other variable can change its cost. */
+/**
+ * The variables that can change a document's cost: those given to a multiplier argument, and those
+ * of directives (`@include(if: $v)` and `@skip` decide which fields count). The others (a client's
+ * id, a filter) cannot.
+ */
 function costVariablesOf(document: DocumentNode, multiplierNames: Set<string>): string[] {
   const found = new Set<string>();
+  const collect = (node: ASTNode) => visit(node, { Variable: (variable) => void found.add(variable.name.value) });
   visit(document, {
     Argument(argument) {
-      if (!multiplierNames.has(argument.name.value)) return;
-      visit(argument.value, { Variable: (variable) => void found.add(variable.name.value) });
+      if (multiplierNames.has(argument.name.value)) collect(argument.value);
+    },
+    Directive(directive) {
+      collect(directive);
     },
   });
   return [...found];
@@ -154,7 +165,9 @@ function costLimitPlugin(): ApolloServerPlugin<GraphQLContext> {
         async didResolveOperation({ request, document }) {
           let known = costsByDocument.get(document);
           if (!known) costsByDocument.set(document, (known = { variables: costVariablesOf(document, multiplierNames!), costs: new Map() }));
-          const key = JSON.stringify([request.operationName ?? null, ...known.variables.map((name) => request.variables?.[name] ?? null)]);
+          // A variable left out takes its default and one given as null does not: they are told apart.
+          const given = request.variables ?? {};
+          const key = JSON.stringify([request.operationName ?? null, ...known.variables.map((name) => (name in given ? [given[name]] : 'default'))]);
           let cost = known.costs.get(key);
           if (cost === undefined) {
             cost = estimateCost(schema, request, document);

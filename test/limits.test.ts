@@ -71,6 +71,18 @@ describe('limits on a document', () => {
     expect(statuses).toEqual([200, 400, 200, 400, 200]);
     // A variable that no page size reads changes nothing, however it varies.
     for (const id of ['1', '2', 'x']) expect((await post(query, { n: 500, id })).status).toBe(400);
+    // Left out, a variable takes its default (500 here); given as null, the page is the default 50 at
+    // each level; the estimate tells the two apart, whichever came first.
+    const withDefault = `query($n: Int = 500) { clients(first: $n) { nodes { segments { clients(first: $n) { totalCount } } } } }`;
+    expect((await post(withDefault, { n: null })).status).toBe(200);
+    expect((await post(withDefault, {})).status).toBe(400);
+    // `first: null` is a page of 50, and three nested pages of 50 are counted as such.
+    const nulls = `query($n: Int) { clients(first: $n) { nodes { segments { clients(first: $n) { nodes { segments { clients(first: $n) { totalCount } } } } } } } }`;
+    expect((await post(nulls, { n: null })).status).toBe(400);
+    // @include and @skip decide what counts, so their variables are part of what is remembered.
+    const included = `query($big: Boolean!) { clients(first: 500) { nodes { segments @include(if: $big) { clients(first: 500) { totalCount } } } } }`;
+    expect((await post(included, { big: false })).status).toBe(200);
+    expect((await post(included, { big: true })).status).toBe(400);
     await stillServing();
   });
 
