@@ -238,6 +238,42 @@ describe('the client index', () => {
     comparePaging(10);
   }, 120000);
 
+  it('pages right when another connection writes while the index is being rebuilt, or deletes a client a page picked', async () => {
+    const index = server.clientIndex!;
+    const node = resolveClientFilter(server.db, {} as never);
+    const samePages = () => {
+      const a = clientConnection(server.db, { filter: node, first: 500 }, index);
+      const b = clientConnection(server.db, { filter: node, first: 500 }, null);
+      expect(a.edges.map((e) => e.node.id)).toEqual(b.edges.map((e) => e.node.id));
+      expect(a.countAll()).toBe(b.countAll());
+    };
+    // A client created by another connection right after the rebuild read the name order.
+    const other = new Database(path.join(dir, 'crm.sqlite'));
+    const statements = (index as unknown as { statements: { idsByName: { all: () => unknown } } }).statements;
+    const readOrder = statements.idsByName.all.bind(statements.idsByName);
+    const spy = jest.spyOn(statements.idsByName, 'all').mockImplementationOnce(() => {
+      const ids = readOrder();
+      const now = Date.now();
+      other
+        .prepare(`INSERT INTO clients (name, name_folded, do_not_contact, created_at, updated_at) VALUES ('Аааа вклинился', 'аааа вклинился', 0, ?, ?)`)
+        .run(now, now);
+      return ids;
+    });
+    index.rebuild();
+    spy.mockRestore();
+    other.close();
+    samePages();
+    // A client deleted (by another process) between the index's answer and the read of its row.
+    const pick = jest.spyOn(index, 'pageInNameOrder').mockImplementationOnce((selection, after, limit) => {
+      const picked = index.pageInNameOrder(selection, after, limit)!;
+      return { ...picked, placed: [987654321, ...picked.placed] };
+    });
+    const page = clientConnection(server.db, { filter: node, first: 5 }, index);
+    pick.mockRestore();
+    expect(page.edges.map((e) => e.node.id)).not.toContain(987654321);
+    expect(page.edges.length).toBeGreaterThan(0);
+  });
+
   it('does not rebuild for another connection\'s write that touches nothing it holds, such as a new token', async () => {
     const index = server.clientIndex!;
     const rebuild = jest.spyOn(index, 'rebuild');

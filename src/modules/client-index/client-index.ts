@@ -186,8 +186,7 @@ export class ClientIndex {
       afterPlace = typeof id === 'number' ? order.placeOf(id) : 0;
       if (afterPlace === 0 || this.statements.nameOf.get(id) !== name) return null;
     }
-    const unplaced = RoaringBitmap32.and(selection, order.unplaced);
-    const placed = unplaced.isEmpty ? selection : RoaringBitmap32.andNot(selection, unplaced);
+    const { placed, unplaced } = order.split(selection);
     return { placed: order.firstAfter(placed, afterPlace, limit), unplaced: unplaced.toArray() };
   }
 
@@ -243,8 +242,16 @@ export class ClientIndex {
     `);
   }
 
-  /** Reads everything from SQLite: at start, and when another connection has written the file. */
+  /**
+   * Reads everything from SQLite: at start, and when another connection has written the file. In
+   * one read transaction, so that the clients, their values, their name order and the change counter
+   * are of one moment, whatever another connection commits meanwhile.
+   */
   rebuild(): void {
+    this.sqlite.transaction(() => this.readEverything())();
+  }
+
+  private readEverything(): void {
     this.statements.clearLog.run();
     this.readNameOrder();
     this.all = new RoaringBitmap32();

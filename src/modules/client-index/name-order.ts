@@ -11,8 +11,13 @@ import { RoaringBitmap32 } from 'roaring';
 export class NameOrder {
   /** Client ids by place. */
   private ids = new Uint32Array(0);
-  /** Place + 1 by client id; 0 for a client that has none. */
-  private places = new Uint32Array(0);
+  /**
+   * Place + 1 by client id: an array indexed by id while ids are dense (they are AUTOINCREMENT), a
+   * map if a few huge ids would make that array absurd.
+   */
+  private places: Uint32Array | Map<number, number> = new Uint32Array(0);
+  /** The clients that had a place when it was read. */
+  private read = new RoaringBitmap32();
   /** Clients created or renamed since the places were read. */
   readonly unplaced = new RoaringBitmap32();
 
@@ -21,22 +26,31 @@ export class NameOrder {
     this.ids = Uint32Array.from(idsInOrder);
     let maxId = 0;
     for (const id of idsInOrder) if (id > maxId) maxId = id;
-    this.places = new Uint32Array(maxId + 1);
-    this.ids.forEach((id, place) => (this.places[id] = place + 1));
+    if (maxId <= 4 * idsInOrder.length + 65536) {
+      const places = new Uint32Array(maxId + 1);
+      this.ids.forEach((id, place) => (places[id] = place + 1));
+      this.places = places;
+    } else {
+      this.places = new Map(Array.from(this.ids, (id, place) => [id, place + 1]));
+    }
+    this.read = new RoaringBitmap32(this.ids);
     this.unplaced.clear();
-  }
-
-  get size(): number {
-    return this.ids.length;
   }
 
   /** The client's place + 1, or 0 when it has none (created or renamed since, or unknown). */
   placeOf(id: number): number {
-    return id < this.places.length && !this.unplaced.has(id) ? this.places[id] : 0;
+    if (this.unplaced.has(id)) return 0;
+    return (this.places instanceof Map ? this.places.get(id) : this.places[id]) ?? 0;
+  }
+
+  /** The selection's clients with a place, and those without one (to be ordered some other way). */
+  split(selection: RoaringBitmap32): { placed: RoaringBitmap32; unplaced: RoaringBitmap32 } {
+    const placed = RoaringBitmap32.andNot(RoaringBitmap32.and(selection, this.read), this.unplaced);
+    return { placed, unplaced: placed.size === selection.size ? new RoaringBitmap32() : RoaringBitmap32.andNot(selection, placed) };
   }
 
   /**
-   * The first `limit` clients of `selection` (all placed) after the given place + 1 (0: from the
+   * The first `limit` clients of `selection` (all placed: see `split`) after the given place + 1 (0: from the
    * start), in order. Walks the order testing each client when the selection is dense enough for
    * that to be short; otherwise sorts the selection's places.
    */
@@ -51,7 +65,7 @@ export class NameOrder {
     const places = new Uint32Array(selection.size);
     let count = 0;
     for (const id of selection) {
-      const place = this.places[id];
+      const place = this.placeOf(id);
       if (place > afterPlace) places[count++] = place;
     }
     return Array.from(places.subarray(0, count).sort().subarray(0, limit), (place) => this.ids[place - 1]);

@@ -53,7 +53,11 @@ function pageInNameOrder(db: Db, index: ClientIndex, selection: RoaringBitmap32,
   const picked = index.pageInNameOrder(selection, after, limit);
   if (!picked) return null;
   const byId = new Map(clientsByIds(db, picked.placed).map((client) => [client.id, client]));
-  const placed = picked.placed.map((id) => byId.get(id)!).map((client) => ({ client, position: [client.nameFolded, client.id] }));
+  // A client another process deleted a moment ago is simply not on the page, as with SQL.
+  const placed = picked.placed.flatMap((id) => {
+    const client = byId.get(id);
+    return client ? [{ client, position: [client.nameFolded, client.id] }] : [];
+  });
   if (picked.unplaced.length === 0) return placed;
   const unplaced = pageOfClients(db, { where: idIn(picked.unplaced), ordering, after, limit });
   return [...placed, ...unplaced].sort(compareNamePositions).slice(0, limit);
