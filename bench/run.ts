@@ -822,10 +822,10 @@ sizes' sections are kept. Raw figures: \`bench/results-<clients>.json\`.
   request) and the floor each run in their own process. p50/p99 are computed from every
   response's own time (autocannon's histogram rounds to whole milliseconds); requests answered with
   an error would be counted apart (none were, unless the table says so).
-- **SQL/req**: statements the server prepared over ${SEQUENTIAL_SAMPLES} sequential requests, divided by ${SEQUENTIAL_SAMPLES}
-  (\`GET /metrics\`, which wraps the connection's \`prepare\`; drizzle prepares a statement for every
-  query it runs). Statements prepared once and kept are not in the figure: the client index keeps
-  its bookkeeping statements so (it checks \`PRAGMA data_version\` and its change log on every read).
+- **SQL/req**: SQL statements the server ran over ${SEQUENTIAL_SAMPLES} sequential requests, divided by ${SEQUENTIAL_SAMPLES}
+  (\`GET /metrics\`: every statement prepared on the connection reports each run, including those
+  prepared once and kept). The client index's own bookkeeping is not in the figure: it checks the
+  change counter and its change log on every read, with statements kept apart for that.
 - **Loop delay**: \`perf_hooks.monitorEventLoopDelay\` in the server, sampled every 10 ms, reset before
   each load run; the figure is the delay beyond the sampling interval, that is, how long a timer or
   another request waited behind the work in progress.
