@@ -106,7 +106,7 @@ export class ClientIndex {
   bucketSize = BUCKET_SIZE;
   /** Beyond this many other distinct values, `exactly` is asked of SQLite (tests lower it). */
   maxOtherValues = MAX_OTHER_VALUES;
-  /** The index's own bookkeeping statements, prepared once and not counted as any request's: two of them run per read. */
+  /** Statements prepared once: the index's own bookkeeping (not counted as any request's; two run per read), and one a request runs. */
   private readonly statements: {
     changeCount: Database.Statement;
     readLog: Database.Statement;
@@ -133,7 +133,8 @@ export class ClientIndex {
     this.assertChangeCounterTriggers();
     this.statements = {
       changeCount: prepareUnobserved(this.db, 'SELECT changes FROM client_change_counter WHERE id = 1').pluck(),
-      readLog: prepareUnobserved(this.db, 
+      readLog: prepareUnobserved(
+        this.db,
         `SELECT kind, client_id AS clientId, property_id AS propertyId, value_key AS valueKey, old_type AS oldType, new_type AS newType, old_dnc AS oldDnc, new_dnc AS newDnc, name_changed AS nameChanged FROM ${LOG_TABLE} ORDER BY rowid`,
       ),
       clearLog: prepareUnobserved(this.db, `DELETE FROM ${LOG_TABLE}`),
