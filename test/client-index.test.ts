@@ -156,6 +156,35 @@ describe('the client index', () => {
     index.walkBudget = 2000;
   });
 
+  it('answers a value held by one client, then two, then one again, then none, with every operator', async () => {
+    // A value held by one client is kept as its id, by two or more as a bitmap: each passage between
+    // the two must keep every operator right.
+    const tag = 'единственный-тег';
+    const amount = '123456.789';
+    const make = async (name: string) =>
+      (await server.gql(`mutation($n: String!) { createClient(input: { name: $n }) { id } }`, { n: name })).createClient.id as string;
+    const [a, b] = [await make('Один держатель А'), await make('Один держатель Б')];
+    const give = (id: string) =>
+      server.gql(`mutation($id: ID!, $t: [String!]!, $s: [String!]!) { addClientPropertyValues(clientId: $id, code: "tags", values: $t) { id } s: addClientPropertyValues(clientId: $id, code: "scores", values: $s) { id } }`, { id, t: [tag], s: [amount] });
+    const take = (id: string) =>
+      server.gql(`mutation($id: ID!, $t: [String!]!, $s: [String!]!) { removeClientPropertyValues(clientId: $id, code: "tags", values: $t) { id } s: removeClientPropertyValues(clientId: $id, code: "scores", values: $s) { id } }`, { id, t: [tag], s: [amount] });
+    const filters = [
+      { property: { code: 'tags', anyOf: [tag] } },
+      { property: { code: 'tags', allOf: [tag] } },
+      { property: { code: 'tags', exactly: [tag] } },
+      { property: { code: 'tags', contains: 'единствен' } },
+      { property: { code: 'tags', noneOf: [tag] } },
+      { property: { code: 'scores', gte: amount, lte: amount } },
+      { property: { code: 'scores', gt: '123456', lt: '123457' } },
+      { property: { code: 'scores', exactly: [amount] } },
+    ];
+    const check = () => filters.forEach((filter) => compare(filter));
+    for (const step of [() => give(a), () => give(b), () => take(a), () => give(a), () => take(b), () => take(a)]) {
+      await step();
+      check();
+    }
+  });
+
   it('keeps range buckets right when a client loses one of two values in the same bucket, or a bucket splits', async () => {
     const index = server.clientIndex!;
     index.bucketSize = 2;
